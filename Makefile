@@ -1,0 +1,155 @@
+# wrt: non-recursive Makefile. Out-of-tree builds in build/$(CONFIG)/.
+#   make [CONFIG=debug|release|asan|fuzz] [CC=clang-19] [LLVM_CONFIG=llvm-config-19]
+#   make check     unit + golden + spec validation + fuzz smoke (installs missing packages)
+#   make demo      shows the pipeline on an example, as far as it reaches today
+#   make bless     rewrites golden expectations
+# `make asan check` is shorthand for `make CONFIG=asan check`.
+
+CONFIG ?= debug
+ifneq ($(filter asan,$(MAKECMDGOALS)),)
+CONFIG := asan
+endif
+ifneq ($(filter release,$(MAKECMDGOALS)),)
+CONFIG := release
+endif
+
+LLVM_CONFIG ?= llvm-config-19
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+FUZZ_CC ?= clang-19
+WRT_TESTSUITE ?= $(abspath ../shared/testsuite)
+JOBS ?= 2
+
+B := build/$(CONFIG)
+O := $(B)/obj
+
+WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wimplicit-fallthrough -Wvla -Wundef -Wpointer-arith -Wcast-qual
+WCONV := -Wconversion
+CPPFLAGS := -D_GNU_SOURCE -Iaotc -MMD -MP
+
+ifeq ($(CONFIG),debug)
+OPT := -O0 -g
+else ifeq ($(CONFIG),release)
+OPT := -O2 -g -DNDEBUG
+else ifeq ($(CONFIG),asan)
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+$(error unknown CONFIG=$(CONFIG): use debug, release or asan)
+endif
+CFLAGS_ALL := $(WARN) $(OPT) $(CFLAGS)
+LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
+
+# LLVM flags are evaluated lazily (after scripts/install-deps has run) and apply
+# only to codegen/, trampolines/ and tools/.
+LLVM_CFLAGS = $(filter -I% -D%,$(shell $(LLVM_CONFIG) --cflags))
+LLVM_LIBS = $(shell $(LLVM_CONFIG) --ldflags --libs)
+
+# ------------------------------------------------------------------ sources
+AOTC_SRC := $(sort $(wildcard aotc/*.c))
+AOTC_OBJ := $(AOTC_SRC:%.c=$(O)/%.o)
+LIBAOTC := $(B)/lib/libaotc.a
+
+WASM2OBJ := $(B)/bin/wasm2obj
+WRT_WAST := $(B)/bin/wrt-wast
+TEST_AOTC := $(B)/bin/test_aotc
+BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC)
+
+.PHONY: all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
+        asan release format format-check
+all: $(BINS)
+asan release: ;   # config selectors, see above
+
+$(O)/aotc/%.o: aotc/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) $(WCONV) -c $< -o $@
+
+$(O)/tools/wasm2obj.o: tools/wasm2obj.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(LLVM_CFLAGS) $(CFLAGS_ALL) -c $< -o $@
+
+$(O)/tools/wrt-wast.o: tools/wrt-wast.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c $< -o $@
+
+$(O)/test/%.o: test/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS_ALL) -c $< -o $@
+
+$(LIBAOTC): $(AOTC_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(WASM2OBJ): $(O)/tools/wasm2obj.o $(LIBAOTC)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) $^ $(LLVM_LIBS) -o $@
+
+$(WRT_WAST): $(O)/tools/wrt-wast.o $(LIBAOTC)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) $^ -ljson-c -o $@
+
+$(TEST_AOTC): $(patsubst %.c,$(O)/%.o,$(sort $(wildcard test/unit/test_aotc*.c))) $(LIBAOTC)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) $^ -o $@
+
+# ------------------------------------------------------------------ tests
+# Every test step writes a log ending in "N passed, N failed[, N skipped]";
+# scripts/summarize adds them up and prints the final line.
+T := $(B)/test
+deps:
+	@scripts/install-deps
+
+check: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) all
+	@rm -rf $(T)/logs && mkdir -p $(T)/logs
+	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) -k check-unit check-golden check-spec fuzz-smoke; \
+	  scripts/summarize $(T)/logs
+
+check-unit: $(TEST_AOTC)
+	@mkdir -p $(T)/logs
+	@$(TEST_AOTC) > $(T)/logs/unit.log 2>&1; rc=$$?; tail -n 1 $(T)/logs/unit.log | sed 's/^/unit: /'; exit $$rc
+
+check-golden: $(WASM2OBJ)
+	@mkdir -p $(T)/logs
+	@scripts/golden $(WASM2OBJ) $(T)/golden > $(T)/logs/golden.log 2>&1; rc=$$?; \
+	  tail -n 1 $(T)/logs/golden.log | sed 's/^/golden: /'; exit $$rc
+
+check-spec: $(WRT_WAST)
+	@mkdir -p $(T)/logs
+	@$(WRT_WAST) --workdir=$(T)/spec --suite=$(WRT_TESTSUITE) > $(T)/logs/spec.log 2>&1; rc=$$?; \
+	  grep -v ': [0-9]*/[0-9]* *$$' $(T)/logs/spec.log | tail -n 5; exit $$rc
+
+bless: $(WASM2OBJ)
+	@scripts/golden --bless $(WASM2OBJ) $(T)/golden
+
+# ------------------------------------------------------------------ fuzzing (clang + libFuzzer)
+FUZZ_B := build/fuzz
+FUZZ_BIN := $(FUZZ_B)/fuzz_validate
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
+$(FUZZ_BIN): test/fuzz/fuzz_validate.c $(AOTC_SRC) $(wildcard aotc/*.h aotc/*.def)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -D_GNU_SOURCE -Iaotc $(WARN) $(FUZZ_FLAGS) test/fuzz/fuzz_validate.c $(AOTC_SRC) -o $@
+
+fuzz-smoke: $(FUZZ_BIN) $(WRT_WAST)
+	@mkdir -p $(T)/logs
+	@scripts/fuzz-run $(FUZZ_BIN) $(FUZZ_SECONDS) $(FUZZ_B) $(T)/spec > $(T)/logs/fuzz.log 2>&1; rc=$$?; \
+	  tail -n 1 $(T)/logs/fuzz.log | sed 's/^/fuzz: /'; exit $$rc
+
+fuzz: $(FUZZ_BIN)
+	@scripts/fuzz-run $(FUZZ_BIN) $${FUZZ_SECONDS:-600} $(FUZZ_B) $(T)/spec
+
+# ------------------------------------------------------------------ demo
+demo: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) all
+	@scripts/demo $(B)
+
+format:
+	clang-format -i $(AOTC_SRC) aotc/*.h tools/*.c test/unit/*.c test/unit/*.h test/fuzz/*.c
+
+clean:
+	rm -rf build
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

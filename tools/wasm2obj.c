@@ -1,0 +1,177 @@
+/*
+** wasm2obj: the command-line compiler. Reads as the pipeline: map the input,
+** decode, validate, then (later issues) codegen and emit an object. Option
+** parsing and diagnostics printing live here; the work is in aotc/.
+** Exit codes: 0 ok, 1 bad input, 2 usage, 3 I/O or internal error.
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <llvm-c/Core.h>
+
+#include "aotc.h"
+#include "aotc_dump.h"
+
+#define WRT_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+typedef struct options {
+  const char *input;
+  const char *output;
+  uint32_t features;
+  bool validate_only, dump;
+} options;
+
+static void usage(FILE *out) {
+  fputs("usage: wasm2obj [options] input.wasm [-o out.o]\n"
+        "\n"
+        "Compiles a WebAssembly module ahead of time into a native object file.\n"
+        "\n"
+        "options:\n"
+        "  --validate-only     decode and validate only; exit 0 if the module is valid\n"
+        "  --dump              print the decoded module (sections, segments, instructions)\n"
+        "  --features=LIST     comma-separated feature changes applied in order:\n"
+        "                      all, none, default, NAME, +NAME, -NAME. Names:\n"
+        "                      mutable-globals sign-extension saturating-float-to-int\n"
+        "                      multi-value bulk-memory reference-types simd (default on);\n"
+        "                      tail-call extended-const multi-memory memory64 (default off)\n"
+        "  -o FILE             output file\n"
+        "  --help              show this help\n"
+        "  --version           show the version\n"
+        "\n"
+        "Diagnostics: FILE:0xOFFSET: error: MESSAGE (func N). Exit codes: 0 ok,\n"
+        "1 malformed/invalid/unsupported input, 2 usage error, 3 I/O or internal error.\n"
+        "Object emission (codegen) is not implemented yet: use --validate-only or --dump.\n",
+        out);
+}
+
+static void version(void) {
+  unsigned major, minor, patch;
+  LLVMGetVersion(&major, &minor, &patch);
+  printf("wasm2obj %s (LLVM %u.%u.%u)\n", WRT_VERSION, major, minor, patch);
+}
+
+/* Returns -1 to continue, or an exit code. */
+static int parse_args(int argc, char **argv, options *o) {
+  o->features = aotc_features_default();
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
+      return EXIT_OK;
+    } else if (!strcmp(a, "--version")) {
+      version();
+      return EXIT_OK;
+    } else if (!strcmp(a, "--validate-only")) {
+      o->validate_only = true;
+    } else if (!strcmp(a, "--dump")) {
+      o->dump = true;
+    } else if (!strncmp(a, "--features=", 11)) {
+      aotc_diag d;
+      aotc_diag_init(&d);
+      if (!aotc_features_parse(a + 11, &o->features, &d)) {
+        fprintf(stderr, "wasm2obj: error: %s\n", d.msg);
+        return EXIT_USAGE;
+      }
+    } else if (!strcmp(a, "-o") && i + 1 < argc) {
+      o->output = argv[++i];
+    } else if (a[0] == '-' && a[1] != '\0') {
+      fprintf(stderr, "wasm2obj: error: unknown option '%s' (see --help)\n", a);
+      return EXIT_USAGE;
+    } else if (o->input) {
+      fprintf(stderr, "wasm2obj: error: more than one input file\n");
+      return EXIT_USAGE;
+    } else {
+      o->input = a;
+    }
+  }
+  if (!o->input) {
+    fprintf(stderr, "wasm2obj: error: no input file (see --help)\n");
+    return EXIT_USAGE;
+  }
+  return -1;
+}
+
+/* Maps the input read-only; an empty file maps to an empty buffer. */
+static int map_input(const char *path, const uint8_t **bytes, size_t *size) {
+  int fd = open(path, O_RDONLY);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    fprintf(stderr, "%s: error: cannot open: %s\n", path, strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    return EXIT_IO;
+  }
+  *size = (size_t)st.st_size;
+  *bytes = (const uint8_t *)"";
+  if (*size) {
+    void *p = mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      fprintf(stderr, "%s: error: cannot map: %s\n", path, strerror(errno));
+      close(fd);
+      return EXIT_IO;
+    }
+    *bytes = p;
+  }
+  close(fd);
+  return EXIT_OK;
+}
+
+static int report(const aotc_diag *d, const char *file) {
+  char buf[512];
+  aotc_diag_format(d, file, buf, sizeof buf);
+  fprintf(stderr, "%s\n", buf);
+  switch (d->code) {
+  case AOTC_EMALFORMED:
+  case AOTC_EINVALID:
+  case AOTC_EUNSUPPORTED:
+  case AOTC_ELIMIT: return EXIT_BAD_INPUT;
+  default: return EXIT_IO;
+  }
+}
+
+static int compile(const options *o, const uint8_t *bytes, size_t size) {
+  aotc_diag d;
+  aotc_diag_init(&d);
+  aotc_options aopt = {.features = o->features};
+  aotc_module *m = aotc_module_decode(bytes, size, &aopt, &d);
+  if (!m)
+    return report(&d, o->input);
+  int rc = EXIT_OK;
+  if (!aotc_module_validate(m, &d)) {
+    rc = report(&d, o->input);
+  } else if (o->dump) {
+    if (!aotc_module_dump(m, stdout, &d))
+      rc = report(&d, o->input);
+  } else if (!o->validate_only) {
+    fprintf(stderr, "%s: error: object emission is not implemented yet (use --validate-only "
+                    "or --dump)\n",
+            o->input);
+    rc = EXIT_IO;
+  }
+  aotc_module_free(m);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  options o = {0};
+  int rc = parse_args(argc, argv, &o);
+  if (rc >= 0)
+    return rc;
+  const uint8_t *bytes;
+  size_t size;
+  rc = map_input(o.input, &bytes, &size);
+  if (rc != EXIT_OK)
+    return rc;
+  rc = compile(&o, bytes, size);
+  if (size)
+    munmap((void *)(uintptr_t)bytes, size);
+  return rc;
+}
