@@ -55,9 +55,10 @@ LIBAOTC := $(B)/lib/libaotc.a
 WASM2OBJ := $(B)/bin/wasm2obj
 WRT_WAST := $(B)/bin/wrt-wast
 TEST_AOTC := $(B)/bin/test_aotc
-BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC)
+BENCH_VALIDATE := $(B)/bin/bench_validate
+BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE)
 
-.PHONY: all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
+.PHONY: bench all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
         asan release format format-check
 all: $(BINS)
 asan release: ;   # config selectors, see above
@@ -91,6 +92,10 @@ $(WRT_WAST): $(O)/tools/wrt-wast.o $(LIBAOTC)
 	$(CC) $(LDFLAGS_ALL) $^ -ljson-c -o $@
 
 $(TEST_AOTC): $(patsubst %.c,$(O)/%.o,$(sort $(wildcard test/unit/test_aotc*.c))) $(LIBAOTC)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) $^ -o $@
+
+$(BENCH_VALIDATE): $(O)/test/bench/bench_validate.o $(LIBAOTC)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@
 
@@ -133,7 +138,7 @@ $(FUZZ_BIN): test/fuzz/fuzz_validate.c $(AOTC_SRC) $(wildcard aotc/*.h aotc/*.de
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -D_GNU_SOURCE -Iaotc $(WARN) $(FUZZ_FLAGS) test/fuzz/fuzz_validate.c $(AOTC_SRC) -o $@
 
-fuzz-smoke: $(FUZZ_BIN) $(WRT_WAST)
+fuzz-smoke: $(FUZZ_BIN) check-spec
 	@mkdir -p $(T)/logs
 	@scripts/fuzz-run $(FUZZ_BIN) $(FUZZ_SECONDS) $(FUZZ_B) $(T)/spec > $(T)/logs/fuzz.log 2>&1; rc=$$?; \
 	  tail -n 1 $(T)/logs/fuzz.log | sed 's/^/fuzz: /'; exit $$rc
@@ -145,6 +150,11 @@ fuzz: $(FUZZ_BIN)
 demo: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) all
 	@scripts/demo $(B)
+
+# Benchmarks (never part of check); release build, ratios against peers.
+bench: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=release all
+	@scripts/bench build/release
 
 format:
 	clang-format -i $(AOTC_SRC) aotc/*.h tools/*.c test/unit/*.c test/unit/*.h test/fuzz/*.c

@@ -49,7 +49,8 @@ bool aotc_diag_set(aotc_diag *d, aotc_err code, size_t offset, const char *fmt, 
 #endif
     ;
 const char *aotc_err_str(aotc_err code);
-/* Formats "file:0x0000001a: error: msg (func N)" into buf (always terminated). */
+/* Formats "file:0x0000001a: error: msg (func N)" into buf (always terminated);
+** the offset and function parts are left out when unknown. */
 void aotc_diag_format(const aotc_diag *d, const char *file, char *buf, size_t size);
 
 /* ---------------------------------------------------------------- features */
@@ -80,10 +81,14 @@ enum aotc_feature { AOTC_FEAT_NONE = 0, AOTC_FEATURES(X) };
 
 uint32_t aotc_features_default(void);
 uint32_t aotc_features_all(void);
-/* Parses a comma-separated list applied to *feat in order: "all", "none", "default",
-** "NAME", "+NAME" (enable), "-NAME" (disable). */
+/* Parses a comma-separated list applied to *feat in order: "all", "none",
+** "default", "NAME" or "+NAME" (enable), "-NAME" (disable); "-all" = "none".
+** An unknown or empty item is an error (AOTC_EUNSUPPORTED) listing the names. */
 bool aotc_features_parse(const char *spec, uint32_t *feat, aotc_diag *d);
+/* Name of the lowest feature bit set in mask, or "?" if none. */
 const char *aotc_feature_name(uint32_t feature_bit_mask);
+/* The bit of a feature name ("tail-call"), or 0 if unknown. */
+uint32_t aotc_feature_from_name(const char *name);
 
 /* ---------------------------------------------------------------- module model */
 
@@ -293,6 +298,7 @@ aotc_module *aotc_module_decode(const uint8_t *bytes, size_t size, const aotc_op
 /* Validates a decoded module (AOTC_EINVALID; AOTC_EMALFORMED is impossible
 ** here because decode has checked every body's structure). */
 bool aotc_module_validate(aotc_module *m, aotc_diag *d);
+/* Frees the module and everything it owns; NULL is allowed. */
 void aotc_module_free(aotc_module *m);
 
 /* Function name from the name section, or NULL. */

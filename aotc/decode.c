@@ -36,21 +36,21 @@ static bool read_functype(aotc_decoder *dc, aotc_functype *ft) {
     return false;
   if (form != 0x60)
     return aotc_diag_set(r->diag, AOTC_EMALFORMED, at, "malformed function type 0x%02x", form);
-  if (!aotc_read_vec_len(r, &np, 1))
+  if (!aotc_read_vec_len(r, &np))
     return false;
-  aotc_valtype *params = aotc_dec_alloc(dc, np, 1);
+  aotc_valtype *params = aotc_dec_alloc(dc, aotc_vec_cap(r, np, 1), 1);
   if (!params)
     return false;
   for (uint32_t i = 0; i < np; i++)
     if (!aotc_read_valtype(r, dc->features, &params[i]))
       return false;
   at = r->pos;
-  if (!aotc_read_vec_len(r, &nr, 1))
+  if (!aotc_read_vec_len(r, &nr))
     return false;
   if (nr > 1 && !(dc->features & AOTC_FEAT_MULTI_VALUE))
     return aotc_diag_set(r->diag, AOTC_EUNSUPPORTED, at,
                          "multiple results require feature 'multi-value'");
-  aotc_valtype *results = aotc_dec_alloc(dc, nr, 1);
+  aotc_valtype *results = aotc_dec_alloc(dc, aotc_vec_cap(r, nr, 1), 1);
   if (!results)
     return false;
   for (uint32_t i = 0; i < nr; i++)
@@ -63,9 +63,9 @@ static bool read_functype(aotc_decoder *dc, aotc_functype *ft) {
 
 static bool decode_types(aotc_decoder *dc) {
   aotc_module *m = dc->m;
-  if (!aotc_read_vec_len(&dc->r, &m->n_types, 3))
+  if (!aotc_read_vec_len(&dc->r, &m->n_types))
     return false;
-  m->types = aotc_dec_alloc(dc, m->n_types, sizeof *m->types);
+  m->types = aotc_dec_alloc(dc, aotc_vec_cap(&dc->r, m->n_types, 3), sizeof *m->types);
   if (!m->types)
     return false;
   for (uint32_t i = 0; i < m->n_types; i++)
@@ -85,12 +85,19 @@ static bool read_limits(aotc_decoder *dc, aotc_limits *lim, bool is_memory) {
   uint8_t allowed = 0x01;
   if (is_memory && (dc->features & AOTC_FEAT_MEMORY64))
     allowed |= 0x04;
+  /* The reference interpreter reads the flags as a small LEB128 number; we
+  ** word the errors alike. Shared memories (threads) are not supported. */
+  if (flags & 0x80)
+    return aotc_diag_set(r->diag, AOTC_EMALFORMED, at, "integer representation too long");
   if (flags & ~allowed) {
-    if (is_memory && (flags & 0x02) && !(flags & ~0x07))
-      return aotc_diag_set(r->diag, AOTC_EUNSUPPORTED, at, "shared memory requires feature 'threads'");
     if (is_memory && flags == 0x04)
       return aotc_diag_set(r->diag, AOTC_EUNSUPPORTED, at,
                            "64-bit memory requires feature 'memory64'");
+    if (flags < 0x04)
+      return aotc_diag_set(r->diag, AOTC_EMALFORMED, at,
+                           "integer too large (limits flags 0x%02x; shared memories are not "
+                           "supported)",
+                           flags);
     return aotc_diag_set(r->diag, AOTC_EMALFORMED, at, "malformed limits flags");
   }
   lim->has_max = flags & 1;
@@ -137,10 +144,11 @@ static bool read_globaltype(aotc_decoder *dc, aotc_globaltype *gt) {
 static bool decode_imports(aotc_decoder *dc) {
   aotc_module *m = dc->m;
   aotc_reader *r = &dc->r;
-  if (!aotc_read_vec_len(r, &m->n_imports, 4))
+  if (!aotc_read_vec_len(r, &m->n_imports))
     return false;
-  m->imports = aotc_dec_alloc(dc, m->n_imports, sizeof *m->imports);
-  dc->import_desc = aotc_dec_alloc(dc, m->n_imports, sizeof *dc->import_desc);
+  size_t cap = aotc_vec_cap(r, m->n_imports, 4);
+  m->imports = aotc_dec_alloc(dc, cap, sizeof *m->imports);
+  dc->import_desc = aotc_dec_alloc(dc, cap, sizeof *dc->import_desc);
   if (!m->imports || !dc->import_desc)
     return false;
   for (uint32_t i = 0; i < m->n_imports; i++) {
@@ -223,9 +231,10 @@ static void *extend_space(aotc_decoder *dc, const void *old, uint32_t *count, ui
 static bool decode_functions(aotc_decoder *dc) {
   aotc_module *m = dc->m;
   uint32_t n;
-  if (!aotc_read_vec_len(&dc->r, &n, 1))
+  if (!aotc_read_vec_len(&dc->r, &n))
     return false;
-  m->func_types = extend_space(dc, m->func_types, &m->n_funcs, m->n_func_imports, n, 4);
+  m->func_types = extend_space(dc, m->func_types, &m->n_funcs, m->n_func_imports,
+                               (uint32_t)aotc_vec_cap(&dc->r, n, 1), 4);
   if (!m->func_types)
     return false;
   for (uint32_t i = 0; i < n; i++)
@@ -238,9 +247,10 @@ static bool decode_functions(aotc_decoder *dc) {
 static bool decode_tables(aotc_decoder *dc) {
   aotc_module *m = dc->m;
   uint32_t n;
-  if (!aotc_read_vec_len(&dc->r, &n, 3))
+  if (!aotc_read_vec_len(&dc->r, &n))
     return false;
-  m->tables = extend_space(dc, m->tables, &m->n_tables, m->n_table_imports, n, sizeof *m->tables);
+  m->tables = extend_space(dc, m->tables, &m->n_tables, m->n_table_imports,
+                           (uint32_t)aotc_vec_cap(&dc->r, n, 3), sizeof *m->tables);
   if (!m->tables)
     return false;
   for (uint32_t i = 0; i < n; i++)
@@ -252,10 +262,10 @@ static bool decode_tables(aotc_decoder *dc) {
 static bool decode_memories(aotc_decoder *dc) {
   aotc_module *m = dc->m;
   uint32_t n;
-  if (!aotc_read_vec_len(&dc->r, &n, 2))
+  if (!aotc_read_vec_len(&dc->r, &n))
     return false;
-  m->memories =
-      extend_space(dc, m->memories, &m->n_memories, m->n_memory_imports, n, sizeof *m->memories);
+  m->memories = extend_space(dc, m->memories, &m->n_memories, m->n_memory_imports,
+                             (uint32_t)aotc_vec_cap(&dc->r, n, 2), sizeof *m->memories);
   if (!m->memories)
     return false;
   for (uint32_t i = 0; i < n; i++)
@@ -267,10 +277,10 @@ static bool decode_memories(aotc_decoder *dc) {
 static bool decode_globals(aotc_decoder *dc) {
   aotc_module *m = dc->m;
   uint32_t n;
-  if (!aotc_read_vec_len(&dc->r, &n, 3))
+  if (!aotc_read_vec_len(&dc->r, &n))
     return false;
-  m->globals = extend_space(dc, m->globals, &m->n_globals, m->n_global_imports, n,
-                            sizeof *m->globals);
+  m->globals = extend_space(dc, m->globals, &m->n_globals, m->n_global_imports,
+                            (uint32_t)aotc_vec_cap(&dc->r, n, 3), sizeof *m->globals);
   if (!m->globals)
     return false;
   for (uint32_t i = 0; i < n; i++) {
@@ -284,9 +294,9 @@ static bool decode_globals(aotc_decoder *dc) {
 static bool decode_exports(aotc_decoder *dc) {
   aotc_module *m = dc->m;
   aotc_reader *r = &dc->r;
-  if (!aotc_read_vec_len(r, &m->n_exports, 3))
+  if (!aotc_read_vec_len(r, &m->n_exports))
     return false;
-  m->exports = aotc_dec_alloc(dc, m->n_exports, sizeof *m->exports);
+  m->exports = aotc_dec_alloc(dc, aotc_vec_cap(r, m->n_exports, 3), sizeof *m->exports);
   if (!m->exports)
     return false;
   for (uint32_t i = 0; i < m->n_exports; i++) {
@@ -337,7 +347,7 @@ static bool decode_section(aotc_decoder *dc, uint8_t id) {
 
 static bool decode_header(aotc_reader *r) {
   static const uint8_t magic[4] = {0x00, 0x61, 0x73, 0x6d};
-  const uint8_t *p;
+  const uint8_t *p = NULL;
   if (aotc_reader_left(r) >= 4 && memcmp(r->base, magic, 4) != 0)
     return aotc_diag_set(r->diag, AOTC_EMALFORMED, 0, "magic header not detected");
   if (!aotc_read_bytes(r, 4, &p))
@@ -380,8 +390,10 @@ static bool decode_one_section(aotc_decoder *dc, int *last_rank) {
   }
   size_t outer_end = r->end;
   r->end = r->pos + size;
+  r->in_section = true;
   dc->section_off = id_off;
   bool ok = decode_section(dc, id);
+  r->in_section = false;
   if (ok && r->pos != r->end)
     ok = aotc_diag_set(r->diag, AOTC_EMALFORMED, r->pos, "section size mismatch");
   r->pos = r->end;

@@ -126,17 +126,18 @@ static bool read_elem(aotc_decoder *dc, aotc_elem *e) {
         return aotc_diag_set(r->diag, AOTC_EMALFORMED, at, "malformed element kind");
     }
   }
-  if (!aotc_read_vec_len(r, &e->n_items, 1))
+  if (!aotc_read_vec_len(r, &e->n_items))
     return false;
+  size_t cap = aotc_vec_cap(r, e->n_items, 1);
   if (e->uses_exprs) {
-    e->exprs = aotc_dec_alloc(dc, e->n_items, sizeof *e->exprs);
+    e->exprs = aotc_dec_alloc(dc, cap, sizeof *e->exprs);
     if (!e->exprs)
       return false;
     for (uint32_t i = 0; i < e->n_items; i++)
       if (!aotc_dec_const_expr(dc, &e->exprs[i]))
         return false;
   } else {
-    e->func_idxs = aotc_dec_alloc(dc, e->n_items, sizeof *e->func_idxs);
+    e->func_idxs = aotc_dec_alloc(dc, cap, sizeof *e->func_idxs);
     if (!e->func_idxs)
       return false;
     for (uint32_t i = 0; i < e->n_items; i++)
@@ -148,9 +149,9 @@ static bool read_elem(aotc_decoder *dc, aotc_elem *e) {
 
 bool aotc_dec_elems(aotc_decoder *dc) {
   aotc_module *m = dc->m;
-  if (!aotc_read_vec_len(&dc->r, &m->n_elems, 3))
+  if (!aotc_read_vec_len(&dc->r, &m->n_elems))
     return false;
-  m->elems = aotc_dec_alloc(dc, m->n_elems, sizeof *m->elems);
+  m->elems = aotc_dec_alloc(dc, aotc_vec_cap(&dc->r, m->n_elems, 3), sizeof *m->elems);
   if (!m->elems)
     return false;
   for (uint32_t i = 0; i < m->n_elems; i++)
@@ -163,9 +164,9 @@ bool aotc_dec_elems(aotc_decoder *dc) {
 ** total must fit in u32 ("too many locals"). */
 static bool read_locals(aotc_decoder *dc, aotc_code *c) {
   aotc_reader *r = &dc->r;
-  if (!aotc_read_vec_len(r, &c->n_decls, 2))
+  if (!aotc_read_vec_len(r, &c->n_decls))
     return false;
-  c->decls = aotc_dec_alloc(dc, c->n_decls, sizeof *c->decls);
+  c->decls = aotc_dec_alloc(dc, aotc_vec_cap(r, c->n_decls, 2), sizeof *c->decls);
   if (!c->decls)
     return false;
   c->n_locals = 0;
@@ -213,13 +214,13 @@ bool aotc_dec_code(aotc_decoder *dc) {
   aotc_reader *r = &dc->r;
   size_t at = r->pos;
   m->code_section_off = dc->section_off;
-  if (!aotc_read_vec_len(r, &m->n_codes, 2))
+  if (!aotc_read_vec_len(r, &m->n_codes))
     return false;
   if (m->n_codes != m->n_funcs - m->n_func_imports)
     return aotc_diag_set(r->diag, AOTC_EMALFORMED, at,
                          "function and code section have inconsistent lengths (%u vs %u)",
                          m->n_funcs - m->n_func_imports, m->n_codes);
-  m->codes = aotc_dec_alloc(dc, m->n_codes, sizeof *m->codes);
+  m->codes = aotc_dec_alloc(dc, aotc_vec_cap(r, m->n_codes, 2), sizeof *m->codes);
   if (!m->codes)
     return false;
   for (uint32_t i = 0; i < m->n_codes; i++) {
@@ -237,7 +238,7 @@ bool aotc_dec_code(aotc_decoder *dc) {
 static bool read_data(aotc_decoder *dc, aotc_data *dd) {
   aotc_reader *r = &dc->r;
   uint32_t flags, len;
-  const uint8_t *p;
+  const uint8_t *p = NULL;
   dd->off = r->pos;
   if (!aotc_read_u32(r, &flags))
     return false;
@@ -265,9 +266,9 @@ bool aotc_dec_datas(aotc_decoder *dc) {
   aotc_module *m = dc->m;
   m->data_section_off = dc->section_off;
   dc->has_data_section = true;
-  if (!aotc_read_vec_len(&dc->r, &m->n_datas, 2))
+  if (!aotc_read_vec_len(&dc->r, &m->n_datas))
     return false;
-  m->datas = aotc_dec_alloc(dc, m->n_datas, sizeof *m->datas);
+  m->datas = aotc_dec_alloc(dc, aotc_vec_cap(&dc->r, m->n_datas, 2), sizeof *m->datas);
   if (!m->datas)
     return false;
   for (uint32_t i = 0; i < m->n_datas; i++)

@@ -95,6 +95,13 @@ const char *aotc_feature_name(uint32_t mask) {
   return "?";
 }
 
+uint32_t aotc_feature_from_name(const char *name) {
+  for (size_t i = 0; i < N_FEATURES; i++)
+    if (!strcmp(features[i].name, name))
+      return features[i].bit;
+  return 0;
+}
+
 bool aotc_features_parse(const char *spec, uint32_t *feat, aotc_diag *d) {
   const char *p = spec;
   while (*p) {
@@ -122,13 +129,15 @@ bool aotc_features_parse(const char *spec, uint32_t *feat, aotc_diag *d) {
         }
       }
     }
-    if (!found)
+    if (!found) {
+      char known[256] = "all, none, default";
+      for (size_t i = 0; i < N_FEATURES; i++) {
+        size_t used = strlen(known);
+        snprintf(known + used, sizeof known - used, ", %s", features[i].name);
+      }
       return aotc_diag_set(d, AOTC_EUNSUPPORTED, AOTC_NO_OFFSET,
-                           "unknown feature '%.*s' (known: all, none, default, mutable-globals, "
-                           "sign-extension, saturating-float-to-int, multi-value, bulk-memory, "
-                           "reference-types, simd, tail-call, extended-const, multi-memory, "
-                           "memory64)",
-                           (int)nlen, name);
+                           "unknown feature '%.*s' (known: %s)", (int)nlen, name, known);
+    }
     p += len;
     if (*p == ',')
       p++;

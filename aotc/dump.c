@@ -110,10 +110,11 @@ static bool put_code(FILE *out, const aotc_module *m, size_t start, size_t end, 
   aotc_reader_init(&r, m->bytes, end, d);
   r.pos = start;
   aotc_instr in;
+  const int base = indent; /* the closing `end` of the whole sequence sits here too */
   while (!aotc_reader_eof(&r)) {
     if (!aotc_instr_read(&r, m->features, &in))
       return false;
-    if (in.op == AOTC_OP_END || in.op == AOTC_OP_ELSE)
+    if ((in.op == AOTC_OP_END || in.op == AOTC_OP_ELSE) && indent > base)
       indent--;
     fprintf(out, "    0x%06zx: %*s%s", in.off, indent * 2, "", aotc_opinfo_table[in.op].name);
     put_immediates(out, &r, &in);

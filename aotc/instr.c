@@ -19,17 +19,22 @@ const aotc_opinfo aotc_opinfo_table[AOTC_OP_COUNT] = {
 #undef OP
 };
 
-/* Opcode lookup generated from the table; the compiler builds the jump table. */
-static int op_lookup(uint32_t key) {
-  switch (key) {
-#define OP(id, pfx, cd, im, feat, sg, al, fam, text)                                               \
-  case (uint32_t)(pfx) << 24 | (cd):                                                               \
-    return AOTC_OP_##id;
+/* Opcode lookup, inverted from the table at compile time: one 256-entry page
+** per prefix (none, 0xfc, 0xfd), holding op + 1 (0 = no such opcode). */
+#define PAGE(pfx) ((pfx) == 0 ? 0 : (pfx) == 0xfc ? 1 : 2)
+static const uint16_t op_pages[3 * 256] = {
+#define OP(id, pfx, cd, im, feat, sg, al, fam, text) [PAGE(pfx) * 256 + (cd)] = AOTC_OP_##id + 1,
 #include "opcodes.def"
 #undef OP
-  default:
+};
+#undef PAGE
+
+static int op_lookup(uint32_t key) {
+  uint32_t pfx = key >> 24, code = key & 0xffffff;
+  if (code > 0xff)
     return -1;
-  }
+  uint32_t page = pfx == 0 ? 0 : pfx == 0xfc ? 1 : 2;
+  return (int)op_pages[page * 256 + code] - 1;
 }
 
 static bool unsupported(aotc_reader *r, size_t off, uint32_t feature, const char *what) {
@@ -147,7 +152,7 @@ static bool read_lane(aotc_reader *r, uint8_t *lane) {
 
 static bool read_br_table(aotc_reader *r, aotc_instr *in) {
   uint32_t n, label;
-  if (!aotc_read_vec_len(r, &n, 1))
+  if (!aotc_read_vec_len(r, &n))
     return false;
   in->u.br_table.n_targets = n;
   in->u.br_table.targets_off = r->pos;
@@ -159,7 +164,7 @@ static bool read_br_table(aotc_reader *r, aotc_instr *in) {
 
 static bool read_select_t(aotc_reader *r, uint32_t features, aotc_instr *in) {
   uint32_t n;
-  if (!aotc_read_vec_len(r, &n, 1))
+  if (!aotc_read_vec_len(r, &n))
     return false;
   in->u.select_t.n = n;
   in->u.select_t.type = 0;
@@ -174,7 +179,7 @@ static bool read_select_t(aotc_reader *r, uint32_t features, aotc_instr *in) {
 }
 
 static bool read_immediates(aotc_reader *r, uint32_t features, aotc_imm imm, aotc_instr *in) {
-  const uint8_t *p;
+  const uint8_t *p = NULL;
   switch (imm) {
   case AOTC_IMM_NONE: return true;
   case AOTC_IMM_BLOCK: return read_block_type(r, features, &in->u.block_type);

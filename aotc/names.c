@@ -14,9 +14,9 @@ static bool name_is(const aotc_name *n, const char *s) {
 
 static bool read_func_names(aotc_decoder *dc, aotc_reader *r) {
   uint32_t n;
-  if (!aotc_read_vec_len(r, &n, 2))
+  if (!aotc_read_vec_len(r, &n))
     return false;
-  aotc_funcname *names = aotc_dec_alloc(dc, n, sizeof *names);
+  aotc_funcname *names = aotc_dec_alloc(dc, aotc_vec_cap(r, n, 2), sizeof *names);
   if (!names)
     return false;
   for (uint32_t i = 0; i < n; i++) {

@@ -13,19 +13,20 @@ void aotc_reader_init(aotc_reader *r, const uint8_t *base, size_t size, aotc_dia
   r->pos = 0;
   r->end = size;
   r->file_end = size;
+  r->in_section = false;
   r->diag = d;
 }
 
 bool aotc_reader_eof_error(aotc_reader *r) {
   /* The spec suite distinguishes running off the whole input from running off
   ** a section or body whose declared size is too small. */
-  if (r->end < r->file_end)
+  if (r->in_section || r->end < r->file_end)
     return aotc_diag_set(r->diag, AOTC_EMALFORMED, r->pos,
                          "unexpected end of section or function");
   return aotc_diag_set(r->diag, AOTC_EMALFORMED, r->pos, "unexpected end");
 }
 
-bool aotc_read_u8(aotc_reader *r, uint8_t *out) {
+bool aotc_read_u8_slow(aotc_reader *r, uint8_t *out) {
   if (r->pos >= r->end)
     return aotc_reader_eof_error(r);
   *out = r->base[r->pos++];
@@ -76,12 +77,8 @@ static bool read_leb(aotc_reader *r, unsigned bits, bool is_signed, uint64_t *ou
   return true;
 }
 
-bool aotc_read_u32(aotc_reader *r, uint32_t *out) {
+bool aotc_read_u32_slow(aotc_reader *r, uint32_t *out) {
   uint64_t v;
-  if (r->pos < r->end && r->base[r->pos] < 0x80) { /* fast path: one byte */
-    *out = r->base[r->pos++];
-    return true;
-  }
   if (!read_leb(r, 32, false, &v))
     return false;
   *out = (uint32_t)v;
@@ -127,7 +124,7 @@ bool aotc_read_bytes(aotc_reader *r, size_t n, const uint8_t **out) {
 }
 
 bool aotc_read_f32(aotc_reader *r, uint32_t *bits) {
-  const uint8_t *p;
+  const uint8_t *p = NULL;
   if (!aotc_read_bytes(r, 4, &p))
     return false;
   *bits = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -135,7 +132,7 @@ bool aotc_read_f32(aotc_reader *r, uint32_t *bits) {
 }
 
 bool aotc_read_f64(aotc_reader *r, uint64_t *bits) {
-  const uint8_t *p;
+  const uint8_t *p = NULL;
   if (!aotc_read_bytes(r, 8, &p))
     return false;
   uint64_t v = 0;
@@ -180,20 +177,18 @@ bool aotc_utf8_valid(const uint8_t *s, size_t n) {
   return true;
 }
 
-bool aotc_read_vec_len(aotc_reader *r, uint32_t *out, size_t min_elem_size) {
-  size_t at = r->pos;
-  if (!aotc_read_u32(r, out))
-    return false;
-  if (min_elem_size && (uint64_t)*out * min_elem_size > aotc_reader_left(r)) {
-    r->pos = at;
-    return aotc_reader_eof_error(r);
-  }
-  return true;
+bool aotc_read_vec_len(aotc_reader *r, uint32_t *out) {
+  return aotc_read_u32(r, out);
+}
+
+size_t aotc_vec_cap(const aotc_reader *r, uint32_t n, size_t min_elem_size) {
+  size_t most = aotc_reader_left(r) / min_elem_size + 1;
+  return n < most ? n : most;
 }
 
 bool aotc_read_name(aotc_reader *r, aotc_name *out) {
   uint32_t len;
-  const uint8_t *p;
+  const uint8_t *p = NULL;
   size_t at = r->pos;
   if (!aotc_read_u32(r, &len))
     return false;

@@ -19,6 +19,7 @@ typedef struct aotc_reader {
   const uint8_t *base; /* start of the module */
   size_t pos, end;
   size_t file_end;     /* size of the whole input */
+  bool in_section;     /* reading inside a section or body (wording of EOF errors) */
   aotc_diag *diag;
 } aotc_reader;
 
@@ -31,12 +32,28 @@ static inline size_t aotc_reader_left(const aotc_reader *r) {
   return r->end - r->pos;
 }
 
-/* Records "unexpected end" (input exhausted) or "unexpected end of section or
-** function" (current sub-range exhausted) at r->pos. Returns false. */
+/* Records "unexpected end of section or function" inside a section or body,
+** else "unexpected end" (module header, section headers), at r->pos. */
 bool aotc_reader_eof_error(aotc_reader *r);
 
-bool aotc_read_u8(aotc_reader *r, uint8_t *out);
-bool aotc_read_u32(aotc_reader *r, uint32_t *out);
+bool aotc_read_u8_slow(aotc_reader *r, uint8_t *out);
+bool aotc_read_u32_slow(aotc_reader *r, uint32_t *out);
+
+/* The one-byte cases are inline: they are most of every instruction stream. */
+static inline bool aotc_read_u8(aotc_reader *r, uint8_t *out) {
+  if (r->pos < r->end) {
+    *out = r->base[r->pos++];
+    return true;
+  }
+  return aotc_read_u8_slow(r, out);
+}
+static inline bool aotc_read_u32(aotc_reader *r, uint32_t *out) {
+  if (r->pos < r->end && r->base[r->pos] < 0x80) {
+    *out = r->base[r->pos++];
+    return true;
+  }
+  return aotc_read_u32_slow(r, out);
+}
 bool aotc_read_u64(aotc_reader *r, uint64_t *out);
 bool aotc_read_s32(aotc_reader *r, int32_t *out);
 bool aotc_read_s33(aotc_reader *r, int64_t *out); /* block types */
@@ -47,9 +64,14 @@ bool aotc_read_f64(aotc_reader *r, uint64_t *bits);
 bool aotc_read_bytes(aotc_reader *r, size_t n, const uint8_t **out);
 /* A length-prefixed name, checked to be valid UTF-8 ("malformed UTF-8 encoding"). */
 bool aotc_read_name(aotc_reader *r, aotc_name *out);
-/* A vector length, checked against the bytes left assuming each element takes
-** at least min_elem_size bytes (prevents huge allocations from tiny inputs). */
-bool aotc_read_vec_len(aotc_reader *r, uint32_t *out, size_t min_elem_size);
+/* A vector length. It is not checked against the bytes left: elements are
+** read one by one and the first that does not fit reports the error, as the
+** spec's reference decoder does. Allocate with aotc_vec_cap. */
+bool aotc_read_vec_len(aotc_reader *r, uint32_t *out);
+/* How many elements of a claimed vector of n can be read when each takes at
+** least min_elem_size bytes: min(n, left / min + 1). Allocating this many
+** bounds memory by the input size; reading element cap must fail first. */
+size_t aotc_vec_cap(const aotc_reader *r, uint32_t n, size_t min_elem_size);
 
 bool aotc_utf8_valid(const uint8_t *s, size_t n);
 

@@ -26,8 +26,17 @@ typedef struct frame {
 ** frame may pop only down to its own height. Buffers are reused across
 ** functions and freed once at the end.
 */
+/* An opcodes.def signature, pre-parsed once per validation run. ADDR stands
+** for the address type of the instruction's memory. */
+#define ADDR 1
+typedef struct sig {
+  uint8_t n_pop, n_push;
+  aotc_valtype pop[3], push[1];
+} sig;
+
 typedef struct fcheck {
   aotc_validator *v;
+  sig sigs[AOTC_OP_COUNT];
   aotc_module *m;
   aotc_reader r;
   aotc_valtype *vals;
@@ -75,7 +84,7 @@ static bool pop(fcheck *c, size_t off, aotc_valtype *out) {
 }
 
 static bool pop_expect(fcheck *c, size_t off, aotc_valtype want) {
-  aotc_valtype t;
+  aotc_valtype t = UNKNOWN;
   if (!pop(c, off, &t))
     return false;
   if (t != want && t != UNKNOWN && want != UNKNOWN)
@@ -205,8 +214,8 @@ static bool block_type(fcheck *c, const aotc_instr *in, uint32_t *n_in, const ao
 }
 
 static bool op_block(fcheck *c, const aotc_instr *in) {
-  uint32_t ni, no;
-  const aotc_valtype *ins, *outs;
+  uint32_t ni = 0, no = 0;
+  const aotc_valtype *ins = NULL, *outs = NULL;
   if (!block_type(c, in, &ni, &ins, &no, &outs))
     return false;
   if (in->op == AOTC_OP_IF && !pop_expect(c, in->off, AOTC_I32))
@@ -242,7 +251,7 @@ static bool op_br_table(fcheck *c, const aotc_instr *in) {
   aotc_br_table_iter it;
   aotc_br_table_iter_init(&it, &c->r, in);
   uint32_t n_targets = in->u.br_table.n_targets, l, arity = 0;
-  const frame *def;
+  const frame *def = NULL;
   /* The default label comes last in the encoding; find its arity first. */
   aotc_br_table_iter it2 = it;
   for (uint32_t i = 0; i <= n_targets; i++)
@@ -253,7 +262,7 @@ static bool op_br_table(fcheck *c, const aotc_instr *in) {
   const aotc_valtype *def_ts;
   label_types(def, &arity, &def_ts);
   while (aotc_br_table_next(&it, &l)) {
-    const frame *f;
+    const frame *f = NULL;
     uint32_t n;
     const aotc_valtype *ts;
     if (!get_label(c, in->off, l, &f))
@@ -264,7 +273,7 @@ static bool op_br_table(fcheck *c, const aotc_instr *in) {
     /* Check the operands against this label, then restore them. */
     size_t save = c->n_vals;
     for (uint32_t i = n; i-- > 0;) {
-      aotc_valtype t;
+      aotc_valtype t = UNKNOWN;
       if (!pop(c, in->off, &t))
         return false;
       if (t != ts[i] && t != UNKNOWN)
@@ -319,7 +328,7 @@ static bool op_call_indirect(fcheck *c, const aotc_instr *in) {
 }
 
 static bool op_select(fcheck *c, const aotc_instr *in) {
-  aotc_valtype t1, t2;
+  aotc_valtype t1 = UNKNOWN, t2 = UNKNOWN;
   if (in->op == AOTC_OP_SELECT_T) {
     if (in->u.select_t.n != 1)
       return aotc_diag_set(c->v->diag, AOTC_EINVALID, in->off, "invalid result arity");
@@ -338,7 +347,7 @@ static bool op_select(fcheck *c, const aotc_instr *in) {
 }
 
 static bool op_variable(fcheck *c, const aotc_instr *in) {
-  aotc_valtype t;
+  aotc_valtype t = UNKNOWN;
   uint32_t idx = in->u.idx;
   switch (in->op) {
   case AOTC_OP_LOCAL_GET: return local_type(c, in->off, idx, &t) && push(c, t);
@@ -482,33 +491,51 @@ static bool check_immediates(fcheck *c, const aotc_instr *in, const aotc_opinfo 
   }
 }
 
-static aotc_valtype sig_type(fcheck *c, const aotc_instr *in, char ch) {
+static aotc_valtype sig_char(char ch) {
   switch (ch) {
   case 'i': return AOTC_I32;
   case 'I': return AOTC_I64;
   case 'f': return AOTC_F32;
   case 'F': return AOTC_F64;
   case 'v': return AOTC_V128;
-  default: return aotc_mem_addr_type(c->m, in->u.mem.mem_idx); /* 'a' */
+  default: return ADDR; /* 'a' */
+  }
+}
+
+static void parse_sigs(fcheck *c) {
+  for (int op = 0; op < AOTC_OP_COUNT; op++) {
+    const char *p = aotc_opinfo_table[op].sig;
+    sig *s = &c->sigs[op];
+    s->n_pop = s->n_push = 0;
+    if (!p)
+      continue;
+    for (; *p != ':'; p++)
+      s->pop[s->n_pop++] = sig_char(*p);
+    for (p++; *p; p++)
+      s->push[s->n_push++] = sig_char(*p);
   }
 }
 
 /* Types an instruction from its opcodes.def signature "pops:pushes". */
 static bool op_simple(fcheck *c, const aotc_instr *in, const aotc_opinfo *info) {
-  if (!check_immediates(c, in, info))
+  if (info->imm != AOTC_IMM_NONE && !check_immediates(c, in, info))
     return false;
-  const char *sig = info->sig, *colon = strchr(sig, ':');
-  for (const char *p = colon; p-- > sig;)
-    if (!pop_expect(c, in->off, sig_type(c, in, *p)))
+  const sig *s = &c->sigs[in->op];
+  for (unsigned i = s->n_pop; i-- > 0;) {
+    aotc_valtype t = s->pop[i];
+    if (t == ADDR)
+      t = aotc_mem_addr_type(c->m, in->u.mem.mem_idx);
+    if (!pop_expect(c, in->off, t))
       return false;
-  for (const char *p = colon + 1; *p; p++)
-    if (!push(c, sig_type(c, in, *p)))
+  }
+  for (unsigned i = 0; i < s->n_push; i++)
+    if (!push(c, s->push[i]))
       return false;
   return true;
 }
 
 static bool op_ref(fcheck *c, const aotc_instr *in) {
-  aotc_valtype t;
+  aotc_valtype t = UNKNOWN;
   switch (in->op) {
   case AOTC_OP_REF_NULL: return push(c, in->u.reftype);
   case AOTC_OP_REF_IS_NULL:
@@ -530,8 +557,8 @@ static bool op_ref(fcheck *c, const aotc_instr *in) {
 /* The dispatch: one line per rule. */
 static bool check_instr(fcheck *c, const aotc_instr *in) {
   const aotc_opinfo *info = &aotc_opinfo_table[in->op];
-  const frame *f;
-  aotc_valtype t;
+  const frame *f = NULL;
+  aotc_valtype t = UNKNOWN;
   switch (in->op) {
   case AOTC_OP_UNREACHABLE: set_unreachable(c); return true;
   case AOTC_OP_NOP: return true;
@@ -611,6 +638,7 @@ static bool check_func(fcheck *c, uint32_t def_idx) {
 bool aotc_validate_funcs(aotc_validator *v) {
   fcheck c = {.v = v, .m = v->m};
   bool ok = true;
+  parse_sigs(&c);
   for (uint32_t i = 0; i < v->m->n_codes && ok; i++) {
     ok = check_func(&c, i);
     if (!ok && v->diag->func_idx == AOTC_NO_FUNC)
