@@ -210,10 +210,17 @@ static bool check_exports(aotc_validator *v) {
     names[i] = m->exports[i].name;
   qsort(names, m->n_exports, sizeof *names, name_cmp);
   bool ok = true;
-  for (uint32_t i = 1; i < m->n_exports && ok; i++)
-    if (name_cmp(&names[i - 1], &names[i]) == 0)
-      ok = aotc_diag_set(v->diag, AOTC_EINVALID, AOTC_NO_OFFSET, "duplicate export name \"%.*s\"",
-                         (int)names[i].len, names[i].ptr);
+  for (uint32_t i = 1; i < m->n_exports && ok; i++) {
+    if (name_cmp(&names[i - 1], &names[i]) != 0)
+      continue;
+    /* Point at the second export of that name, in module order. */
+    size_t off = AOTC_NO_OFFSET;
+    for (uint32_t k = 0, seen = 0; k < m->n_exports && off == AOTC_NO_OFFSET; k++)
+      if (name_cmp(&m->exports[k].name, &names[i]) == 0 && seen++ == 1)
+        off = m->exports[k].off;
+    ok = aotc_diag_set(v->diag, AOTC_EINVALID, off, "duplicate export name \"%.*s\"",
+                       (int)names[i].len, names[i].ptr);
+  }
   free(names);
   return ok;
 }

@@ -8,6 +8,6 @@
   (export "x" (memory 0)))
 
 (;; EXPECT
-duplicate_export.wasm: error: duplicate export name "x"
+duplicate_export.wasm:0x0000001e: error: duplicate export name "x"
 exit: 1
 ;;)
