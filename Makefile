@@ -28,7 +28,7 @@ O := $(B)/obj
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wimplicit-fallthrough -Wvla -Wundef -Wpointer-arith -Wcast-qual
 WCONV := -Wconversion
-CPPFLAGS := -D_GNU_SOURCE -Iaotc -MMD -MP
+CPPFLAGS := -D_GNU_SOURCE -Iaotc -Ilibwrt-rt -Ilibwrt-rt/include -MMD -MP
 
 ifeq ($(CONFIG),debug)
 OPT := -O0 -g
@@ -52,11 +52,20 @@ AOTC_SRC := $(sort $(wildcard aotc/*.c))
 AOTC_OBJ := $(AOTC_SRC:%.c=$(O)/%.o)
 LIBAOTC := $(B)/lib/libaotc.a
 
+CG_SRC := $(sort $(wildcard codegen/*.c trampolines/*.c))
+CG_OBJ := $(CG_SRC:%.c=$(O)/%.o)
+LIBCG := $(B)/lib/libcg.a
+
+RT_SRC := $(sort $(wildcard libwrt-rt/*.c))
+RT_OBJ := $(RT_SRC:%.c=$(O)/%.o)
+LIBRT := $(B)/lib/libwrt-rt.a
+TEST_WRT := $(B)/bin/test_wrt
+
 WASM2OBJ := $(B)/bin/wasm2obj
 WRT_WAST := $(B)/bin/wrt-wast
 TEST_AOTC := $(B)/bin/test_aotc
 BENCH_VALIDATE := $(B)/bin/bench_validate
-BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE)
+BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_WRT)
 
 .PHONY: bench all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
         asan release format format-check
@@ -67,13 +76,21 @@ $(O)/aotc/%.o: aotc/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) $(WCONV) -c $< -o $@
 
-$(O)/tools/wasm2obj.o: tools/wasm2obj.c
+$(O)/libwrt-rt/%.o: libwrt-rt/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(LLVM_CFLAGS) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) $(WCONV) -fno-omit-frame-pointer -c $< -o $@
 
-$(O)/tools/wrt-wast.o: tools/wrt-wast.c
+$(O)/codegen/%.o: codegen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CPPFLAGS) -Icodegen -Itrampolines $(LLVM_CFLAGS) $(CFLAGS_ALL) -c $< -o $@
+
+$(O)/trampolines/%.o: trampolines/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Icodegen -Itrampolines $(LLVM_CFLAGS) $(CFLAGS_ALL) -c $< -o $@
+
+$(O)/tools/%.o: tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Icodegen $(LLVM_CFLAGS) $(CFLAGS_ALL) -c $< -o $@
 
 $(O)/test/%.o: test/%.c
 	@mkdir -p $(@D)
@@ -83,13 +100,29 @@ $(LIBAOTC): $(AOTC_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(WASM2OBJ): $(O)/tools/wasm2obj.o $(LIBAOTC)
+$(LIBCG): $(CG_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) $^ $(LLVM_LIBS) -o $@
+	rm -f $@ && ar rcs $@ $^
 
-$(WRT_WAST): $(O)/tools/wrt-wast.o $(LIBAOTC)
+$(LIBRT): $(RT_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) $^ -ljson-c -o $@
+	rm -f $@ && ar rcs $@ $^
+
+$(WASM2OBJ): $(O)/tools/wasm2obj.o $(LIBCG) $(LIBAOTC)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) $^ $(LLVM_LIBS) -lm -o $@
+
+# The runner dlopens compiled modules, which call the runtime's wrt_rt_*
+# functions: export the whole runtime from the executable.
+WAST_OBJ := $(patsubst %.c,$(O)/%.o,tools/wrt-wast.c $(sort $(wildcard tools/wast_*.c)))
+$(WRT_WAST): $(WAST_OBJ) $(LIBCG) $(LIBAOTC) $(LIBRT)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -rdynamic $(WAST_OBJ) $(LIBCG) $(LIBAOTC) \
+	  -Wl,--whole-archive $(LIBRT) -Wl,--no-whole-archive $(LLVM_LIBS) -ljson-c -ldl -lm -o $@
+
+$(TEST_WRT): $(patsubst %.c,$(O)/%.o,$(sort $(wildcard test/unit/test_wrt*.c))) $(LIBRT)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) $^ -lm -o $@
 
 $(TEST_AOTC): $(patsubst %.c,$(O)/%.o,$(sort $(wildcard test/unit/test_aotc*.c))) $(LIBAOTC)
 	@mkdir -p $(@D)

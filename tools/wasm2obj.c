@@ -17,6 +17,8 @@
 
 #include "aotc.h"
 #include "aotc_dump.h"
+#include "cg.h"
+#include "wrt_abi.h"
 
 #define WRT_VERSION "0.1.0"
 
@@ -27,6 +29,8 @@ typedef struct options {
   const char *output;
   uint32_t features;
   bool validate_only, dump;
+  cg_options cg;
+  char name_buf[128];
 } options;
 
 static void usage(FILE *out) {
@@ -42,13 +46,21 @@ static void usage(FILE *out) {
         "                      mutable-globals sign-extension saturating-float-to-int\n"
         "                      multi-value bulk-memory reference-types simd (default on);\n"
         "                      tail-call extended-const multi-memory memory64 (default off)\n"
-        "  -o FILE             output file\n"
+        "  -o FILE             output object (default: the input with .o)\n"
+        "  -O0 -O1 -O2 -O3     LLVM optimisation level (default -O2)\n"
+        "  --bounds-checks=guard|explicit\n"
+        "                      guard: 8 GiB reservation + guard pages, no checks (64-bit\n"
+        "                      default); explicit: compiled checks on every access\n"
+        "  --name=PREFIX       symbol prefix; the descriptor is PREFIX__module\n"
+        "                      (default: the input file's stem, sanitised)\n"
+        "  --target=TRIPLE     target triple (default: the host)\n"
+        "  --debug             dump LLVM IR on internal verifier errors\n"
         "  --help              show this help\n"
         "  --version           show the version\n"
         "\n"
         "Diagnostics: FILE:0xOFFSET: error: MESSAGE (func N). Exit codes: 0 ok,\n"
         "1 malformed/invalid/unsupported input, 2 usage error, 3 I/O or internal error.\n"
-        "Object emission (codegen) is not implemented yet: use --validate-only or --dump.\n",
+        "SIMD and tail calls are validated but not compiled yet.\n",
         out);
 }
 
@@ -59,8 +71,47 @@ static void version(void) {
 }
 
 /* Returns -1 to continue, or an exit code. */
+/* The default prefix: the file stem with non-identifier characters as '_'. */
+static void default_name(options *o) {
+  const char *base = strrchr(o->input, '/');
+  base = base ? base + 1 : o->input;
+  size_t n = 0;
+  for (const char *p = base; *p && *p != '.' && n + 1 < sizeof o->name_buf; p++, n++) {
+    char c = *p;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    o->name_buf[n] = ok ? c : '_';
+  }
+  o->name_buf[n] = '\0';
+  if (n == 0 || (o->name_buf[0] >= '0' && o->name_buf[0] <= '9')) {
+    memmove(o->name_buf + 1, o->name_buf, n + 1 < sizeof o->name_buf - 1 ? n + 1 : sizeof o->name_buf - 2);
+    o->name_buf[0] = '_';
+  }
+  o->cg.name = o->name_buf;
+}
+
+static int parse_cg_option(const char *a, options *o) {
+  if (!strcmp(a, "-O0") || !strcmp(a, "-O1") || !strcmp(a, "-O2") || !strcmp(a, "-O3")) {
+    o->cg.opt_level = a[2] - '0';
+  } else if (!strcmp(a, "--bounds-checks=guard")) {
+    o->cg.bounds_checks = WRT_BOUNDS_GUARD;
+  } else if (!strcmp(a, "--bounds-checks=explicit")) {
+    o->cg.bounds_checks = WRT_BOUNDS_EXPLICIT;
+  } else if (!strncmp(a, "--name=", 7) && a[7]) {
+    o->cg.name = a + 7;
+  } else if (!strncmp(a, "--target=", 9) && a[9]) {
+    o->cg.triple = a + 9;
+  } else if (!strcmp(a, "--debug")) {
+    o->cg.debug = true;
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
 static int parse_args(int argc, char **argv, options *o) {
   o->features = aotc_features_default();
+  cg_options_init(&o->cg);
+  o->cg.name = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -82,6 +133,8 @@ static int parse_args(int argc, char **argv, options *o) {
       }
     } else if (!strcmp(a, "-o") && i + 1 < argc) {
       o->output = argv[++i];
+    } else if (parse_cg_option(a, o)) {
+      continue;
     } else if (a[0] == '-' && a[1] != '\0') {
       fprintf(stderr, "wasm2obj: error: unknown option '%s' (see --help)\n", a);
       return EXIT_USAGE;
@@ -96,6 +149,8 @@ static int parse_args(int argc, char **argv, options *o) {
     fprintf(stderr, "wasm2obj: error: no input file (see --help)\n");
     return EXIT_USAGE;
   }
+  if (!o->cg.name)
+    default_name(o);
   return -1;
 }
 
@@ -151,10 +206,16 @@ static int compile(const options *o, const uint8_t *bytes, size_t size) {
     if (!aotc_module_dump(m, stdout, &d))
       rc = report(&d, o->input);
   } else if (!o->validate_only) {
-    fprintf(stderr, "%s: error: object emission is not implemented yet (use --validate-only "
-                    "or --dump)\n",
-            o->input);
-    rc = EXIT_IO;
+    char out[4096];
+    const char *path = o->output;
+    if (!path) {
+      const char *dot = strrchr(o->input, '.');
+      size_t n = dot && !strchr(dot, '/') ? (size_t)(dot - o->input) : strlen(o->input);
+      snprintf(out, sizeof out, "%.*s.o", (int)n, o->input);
+      path = out;
+    }
+    if (!cg_compile_object(m, &o->cg, path, &d))
+      rc = report(&d, o->input);
   }
   aotc_module_free(m);
   return rc;

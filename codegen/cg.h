@@ -1,0 +1,28 @@
+/*
+** cg.h: the code generator's public interface: a validated aotc_module in,
+** an object file out (LLVM IR per function, trampolines per signature, the
+** module descriptor of wrt_abi.h as data). Internals are in cg_internal.h.
+*/
+#ifndef CG_H
+#define CG_H
+
+#include "aotc.h"
+
+typedef struct cg_options {
+  const char *triple;       /* NULL = the host's */
+  const char *cpu;          /* NULL = "generic" */
+  const char *cpu_features; /* NULL = "" */
+  int opt_level;            /* 0..3; default 2 */
+  uint8_t bounds_checks;    /* WRT_BOUNDS_GUARD (default on 64-bit) or WRT_BOUNDS_EXPLICIT */
+  const char *name;         /* symbol prefix: the descriptor is <name>__module */
+  bool debug;               /* dump the LLVM module on a verifier failure */
+} cg_options;
+
+void cg_options_init(cg_options *o);
+
+/* Compiles m (which must have passed aotc_module_validate) into an object file
+** at out_path. Errors: AOTC_EUNSUPPORTED, AOTC_ELIMIT, AOTC_EIO, AOTC_EINTERNAL. */
+bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *out_path,
+                       aotc_diag *d);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+** numeric.c: constants, integer and float arithmetic, comparisons and the
+** sign-extension operators. Wasm semantics where LLVM differs: division and
+** remainder trap (and INT_MIN % -1 is 0), shift counts are masked, float
+** min/max propagate NaN and order -0 < +0 (llvm.minimum/maximum), nearest
+** rounds to even. Conversions live in convert.c.
+*/
+#include "cg_internal.h"
+
+#include <string.h>
+
+static LLVMValueRef fconst_bits(cg_unit *u, LLVMTypeRef t, uint64_t bits) {
+  LLVMValueRef i = LLVMConstInt(t == u->f32 ? u->i32 : u->i64, bits, false);
+  return LLVMConstBitCast(i, t);
+}
+
+static bool constant(cg_func *f, const aotc_instr *in) {
+  cg_unit *u = f->u;
+  switch (in->op) {
+  case AOTC_OP_I32_CONST: cg_push(f, cg_const_i32(u, (uint32_t)in->u.i32)); return true;
+  case AOTC_OP_I64_CONST: cg_push(f, cg_const_i64(u, (uint64_t)in->u.i64)); return true;
+  case AOTC_OP_F32_CONST: cg_push(f, fconst_bits(u, u->f32, in->u.f32_bits)); return true;
+  default: cg_push(f, fconst_bits(u, u->f64, in->u.f64_bits)); return true;
+  }
+}
+
+/* Integer division and remainder with the spec's traps. */
+static LLVMValueRef divrem(cg_func *f, LLVMTypeRef t, LLVMOpcode op, LLVMValueRef a, LLVMValueRef b) {
+  cg_unit *u = f->u;
+  LLVMValueRef zero = LLVMConstNull(t), m1 = LLVMConstAllOnes(t);
+  cg_trap_if(f, LLVMBuildICmp(u->b, LLVMIntEQ, b, zero, ""), WRT_TRAP_DIV_BY_ZERO);
+  unsigned bits = LLVMGetIntTypeWidth(t);
+  LLVMValueRef min = LLVMConstInt(t, UINT64_C(1) << (bits - 1), false);
+  if (op == LLVMSDiv) {
+    LLVMValueRef ovf = LLVMBuildAnd(u->b, LLVMBuildICmp(u->b, LLVMIntEQ, a, min, ""),
+                                    LLVMBuildICmp(u->b, LLVMIntEQ, b, m1, ""), "");
+    cg_trap_if(f, ovf, WRT_TRAP_INT_OVERFLOW);
+  } else if (op == LLVMSRem) {
+    /* INT_MIN % -1 is UB in LLVM but 0 in Wasm: x % -1 == x % 1 == 0. */
+    b = LLVMBuildSelect(u->b, LLVMBuildICmp(u->b, LLVMIntEQ, b, m1, ""), LLVMConstInt(t, 1, false), b, "");
+  }
+  return LLVMBuildBinOp(u->b, op, a, b, "");
+}
+
+static LLVMValueRef int_binop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValueRef a, LLVMValueRef b) {
+  cg_unit *u = f->u;
+  LLVMValueRef mask = LLVMConstInt(t, LLVMGetIntTypeWidth(t) - 1, false);
+  LLVMTypeRef ov[1] = {t};
+  switch (k) { /* order of opcodes.def: add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr */
+  case 0: return LLVMBuildAdd(u->b, a, b, "");
+  case 1: return LLVMBuildSub(u->b, a, b, "");
+  case 2: return LLVMBuildMul(u->b, a, b, "");
+  case 3: return divrem(f, t, LLVMSDiv, a, b);
+  case 4: return divrem(f, t, LLVMUDiv, a, b);
+  case 5: return divrem(f, t, LLVMSRem, a, b);
+  case 6: return divrem(f, t, LLVMURem, a, b);
+  case 7: return LLVMBuildAnd(u->b, a, b, "");
+  case 8: return LLVMBuildOr(u->b, a, b, "");
+  case 9: return LLVMBuildXor(u->b, a, b, "");
+  case 10: return LLVMBuildShl(u->b, a, LLVMBuildAnd(u->b, b, mask, ""), "");
+  case 11: return LLVMBuildAShr(u->b, a, LLVMBuildAnd(u->b, b, mask, ""), "");
+  case 12: return LLVMBuildLShr(u->b, a, LLVMBuildAnd(u->b, b, mask, ""), "");
+  case 13: return cg_call_intrinsic(f, "llvm.fshl", ov, 1, (LLVMValueRef[]){a, a, b}, 3);
+  default: return cg_call_intrinsic(f, "llvm.fshr", ov, 1, (LLVMValueRef[]){a, a, b}, 3);
+  }
+}
+
+static LLVMValueRef int_unop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValueRef a) {
+  cg_unit *u = f->u;
+  LLVMTypeRef ov[1] = {t};
+  LLVMValueRef no_poison = LLVMConstInt(u->i1, 0, false);
+  switch (k) { /* clz ctz popcnt */
+  case 0: return cg_call_intrinsic(f, "llvm.ctlz", ov, 1, (LLVMValueRef[]){a, no_poison}, 2);
+  case 1: return cg_call_intrinsic(f, "llvm.cttz", ov, 1, (LLVMValueRef[]){a, no_poison}, 2);
+  default: return cg_call_intrinsic(f, "llvm.ctpop", ov, 1, &a, 1);
+  }
+}
+
+static LLVMValueRef float_unop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValueRef a) {
+  static const char *const names[] = {"llvm.fabs", NULL,          "llvm.ceil",     "llvm.floor",
+                                      "llvm.trunc", "llvm.roundeven", "llvm.sqrt"};
+  LLVMTypeRef ov[1] = {t};
+  if (k == 1)
+    return LLVMBuildFNeg(f->u->b, a, "");
+  return cg_call_intrinsic(f, names[k], ov, 1, &a, 1);
+}
+
+static LLVMValueRef float_binop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValueRef a, LLVMValueRef b) {
+  cg_unit *u = f->u;
+  LLVMTypeRef ov[1] = {t};
+  LLVMValueRef ab[2] = {a, b};
+  switch (k) { /* add sub mul div min max copysign */
+  case 0: return LLVMBuildFAdd(u->b, a, b, "");
+  case 1: return LLVMBuildFSub(u->b, a, b, "");
+  case 2: return LLVMBuildFMul(u->b, a, b, "");
+  case 3: return LLVMBuildFDiv(u->b, a, b, "");
+  case 4: return cg_call_intrinsic(f, "llvm.minimum", ov, 1, ab, 2);
+  case 5: return cg_call_intrinsic(f, "llvm.maximum", ov, 1, ab, 2);
+  default: return cg_call_intrinsic(f, "llvm.copysign", ov, 1, ab, 2);
+  }
+}
+
+static LLVMValueRef compare(cg_func *f, bool is_float, unsigned k, LLVMValueRef a, LLVMValueRef b) {
+  static const LLVMIntPredicate ip[] = {LLVMIntEQ,  LLVMIntNE,  LLVMIntSLT, LLVMIntULT, LLVMIntSGT,
+                                        LLVMIntUGT, LLVMIntSLE, LLVMIntULE, LLVMIntSGE, LLVMIntUGE};
+  static const LLVMRealPredicate fp[] = {LLVMRealOEQ, LLVMRealUNE, LLVMRealOLT,
+                                         LLVMRealOGT, LLVMRealOLE, LLVMRealOGE};
+  cg_unit *u = f->u;
+  LLVMValueRef c = is_float ? LLVMBuildFCmp(u->b, fp[k], a, b, "") : LLVMBuildICmp(u->b, ip[k], a, b, "");
+  return LLVMBuildZExt(u->b, c, u->i32, "");
+}
+
+/* Rows of opcodes.def are grouped by type in spec order, so an operator's
+** position inside its group selects the operation. */
+bool cg_numeric(cg_func *f, const aotc_instr *in) {
+  cg_unit *u = f->u;
+  aotc_op op = in->op;
+  if (op <= AOTC_OP_F64_CONST)
+    return constant(f, in);
+  LLVMValueRef a, b;
+#define RANGE(lo, hi) (op >= AOTC_OP_##lo && op <= AOTC_OP_##hi)
+  if (op == AOTC_OP_I32_EQZ || op == AOTC_OP_I64_EQZ) {
+    a = cg_pop(f);
+    cg_push(f, LLVMBuildZExt(u->b, LLVMBuildIsNull(u->b, a, ""), u->i32, ""));
+  } else if (RANGE(I32_EQ, I32_GE_U) || RANGE(I64_EQ, I64_GE_U)) {
+    unsigned k = RANGE(I32_EQ, I32_GE_U) ? op - AOTC_OP_I32_EQ : op - AOTC_OP_I64_EQ;
+    b = cg_pop(f), a = cg_pop(f);
+    cg_push(f, compare(f, false, k, a, b));
+  } else if (RANGE(F32_EQ, F32_GE) || RANGE(F64_EQ, F64_GE)) {
+    unsigned k = RANGE(F32_EQ, F32_GE) ? op - AOTC_OP_F32_EQ : op - AOTC_OP_F64_EQ;
+    b = cg_pop(f), a = cg_pop(f);
+    cg_push(f, compare(f, true, k, a, b));
+  } else if (RANGE(I32_CLZ, I32_POPCNT)) {
+    cg_push(f, int_unop(f, u->i32, op - AOTC_OP_I32_CLZ, cg_pop(f)));
+  } else if (RANGE(I64_CLZ, I64_POPCNT)) {
+    cg_push(f, int_unop(f, u->i64, op - AOTC_OP_I64_CLZ, cg_pop(f)));
+  } else if (RANGE(I32_ADD, I32_ROTR)) {
+    b = cg_pop(f), a = cg_pop(f);
+    cg_push(f, int_binop(f, u->i32, op - AOTC_OP_I32_ADD, a, b));
+  } else if (RANGE(I64_ADD, I64_ROTR)) {
+    b = cg_pop(f), a = cg_pop(f);
+    cg_push(f, int_binop(f, u->i64, op - AOTC_OP_I64_ADD, a, b));
+  } else if (RANGE(F32_ABS, F32_SQRT)) {
+    cg_push(f, float_unop(f, u->f32, op - AOTC_OP_F32_ABS, cg_pop(f)));
+  } else if (RANGE(F64_ABS, F64_SQRT)) {
+    cg_push(f, float_unop(f, u->f64, op - AOTC_OP_F64_ABS, cg_pop(f)));
+  } else if (RANGE(F32_ADD, F32_COPYSIGN)) {
+    b = cg_pop(f), a = cg_pop(f);
+    cg_push(f, float_binop(f, u->f32, op - AOTC_OP_F32_ADD, a, b));
+  } else if (RANGE(F64_ADD, F64_COPYSIGN)) {
+    b = cg_pop(f), a = cg_pop(f);
+    cg_push(f, float_binop(f, u->f64, op - AOTC_OP_F64_ADD, a, b));
+  } else if (RANGE(I32_EXTEND8_S, I64_EXTEND32_S)) {
+    static const unsigned from[] = {8, 16, 8, 16, 32};
+    LLVMTypeRef t = op <= AOTC_OP_I32_EXTEND16_S ? u->i32 : u->i64;
+    LLVMTypeRef small = LLVMIntTypeInContext(u->ctx, from[op - AOTC_OP_I32_EXTEND8_S]);
+    cg_push(f, LLVMBuildSExt(u->b, LLVMBuildTrunc(u->b, cg_pop(f), small, ""), t, ""));
+  } else {
+    return aotc_diag_set(u->diag, AOTC_EINTERNAL, in->off, "numeric: unhandled %s",
+                         aotc_opinfo_table[op].name);
+  }
+#undef RANGE
+  return true;
+}

@@ -1,0 +1,309 @@
+/*
+** unit.c: one compilation. Owns the LLVM context, module, builder and target
+** machine (created and disposed here, in reverse order), declares every
+** function and libcall, emits the bodies (func.c), the descriptor
+** (descriptor.c), runs the pass pipeline and writes the object file.
+*/
+#include "cg_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+void cg_options_init(cg_options *o) {
+  memset(o, 0, sizeof *o);
+  o->opt_level = 2;
+  o->bounds_checks = sizeof(void *) == 8 ? WRT_BOUNDS_GUARD : WRT_BOUNDS_EXPLICIT;
+  o->name = "module";
+}
+
+void cg_symbol(cg_unit *u, char *buf, size_t size, const char *what, uint32_t idx) {
+  if (idx == UINT32_MAX)
+    snprintf(buf, size, "%s__%s", u->opt->name, what);
+  else
+    snprintf(buf, size, "%s__%s%u", u->opt->name, what, idx);
+}
+
+LLVMValueRef cg_const_i32(cg_unit *u, uint32_t v) {
+  return LLVMConstInt(u->i32, v, false);
+}
+
+LLVMValueRef cg_const_i64(cg_unit *u, uint64_t v) {
+  return LLVMConstInt(u->i64, v, false);
+}
+
+LLVMTypeRef cg_valtype(cg_unit *u, aotc_valtype t) {
+  switch (t) {
+  case AOTC_I32: return u->i32;
+  case AOTC_I64: return u->i64;
+  case AOTC_F32: return u->f32;
+  case AOTC_F64: return u->f64;
+  case AOTC_V128: return u->v128;
+  default: return u->ptr; /* funcref, externref */
+  }
+}
+
+/* wasm-call: ret f(ptr vmctx, params...); 0 results: void, 1: the value,
+** several: a literal struct of the results (ABI.md). */
+LLVMTypeRef cg_wasm_functype(cg_unit *u, const aotc_functype *ft) {
+  LLVMTypeRef params[1 + 64], *ps = params;
+  if (ft->n_params + 1 > 65)
+    ps = malloc((ft->n_params + 1) * sizeof *ps);
+  ps[0] = u->ptr;
+  for (uint32_t i = 0; i < ft->n_params; i++)
+    ps[i + 1] = cg_valtype(u, ft->params[i]);
+  LLVMTypeRef ret;
+  if (ft->n_results == 0) {
+    ret = u->void_t;
+  } else if (ft->n_results == 1) {
+    ret = cg_valtype(u, ft->results[0]);
+  } else {
+    LLVMTypeRef *rs = malloc(ft->n_results * sizeof *rs);
+    for (uint32_t i = 0; i < ft->n_results; i++)
+      rs[i] = cg_valtype(u, ft->results[i]);
+    ret = LLVMStructTypeInContext(u->ctx, rs, ft->n_results, false);
+    free(rs);
+  }
+  LLVMTypeRef t = LLVMFunctionType(ret, ps, ft->n_params + 1, false);
+  if (ps != params)
+    free(ps);
+  return t;
+}
+
+LLVMTypeRef cg_libcall_type(cg_unit *u, enum cg_libcall which) {
+  LLVMTypeRef p = u->ptr, i32 = u->i32, i64 = u->i64, v = u->void_t;
+  switch (which) {
+  case CG_LC_TRAP: return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32}, 3, false);
+  case CG_LC_MEMORY_GROW: return LLVMFunctionType(i64, (LLVMTypeRef[]){p, i32, i64}, 3, false);
+  case CG_LC_MEMORY_FILL:
+    return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i64, i32, i64}, 5, false);
+  case CG_LC_MEMORY_COPY:
+    return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32, i64, i64, i64}, 6, false);
+  case CG_LC_MEMORY_INIT:
+    return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32, i64, i32, i32}, 6, false);
+  case CG_LC_DATA_DROP:
+  case CG_LC_ELEM_DROP: return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32}, 2, false);
+  case CG_LC_TABLE_GROW: return LLVMFunctionType(i32, (LLVMTypeRef[]){p, i32, p, i32}, 4, false);
+  case CG_LC_TABLE_FILL:
+    return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32, p, i32}, 5, false);
+  case CG_LC_TABLE_COPY:
+  case CG_LC_TABLE_INIT:
+    return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32, i32, i32, i32}, 6, false);
+  case CG_LC_TABLE_SET: return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32, p}, 4, false);
+  case CG_LC_HOST_CALL: return LLVMFunctionType(v, (LLVMTypeRef[]){p, p}, 2, false);
+  default: return NULL;
+  }
+}
+
+LLVMValueRef cg_libcall(cg_unit *u, enum cg_libcall which) {
+  static const char *const names[CG_LC_COUNT] = {
+      "wrt_rt_trap",        "wrt_rt_memory_grow", "wrt_rt_memory_fill", "wrt_rt_memory_copy",
+      "wrt_rt_memory_init", "wrt_rt_data_drop",   "wrt_rt_table_grow",  "wrt_rt_table_fill",
+      "wrt_rt_table_copy",  "wrt_rt_table_init",  "wrt_rt_elem_drop",   "wrt_rt_table_set",
+      "wrt_rt_host_call"};
+  if (!u->libcalls[which]) {
+    LLVMValueRef fn = LLVMAddFunction(u->mod, names[which], cg_libcall_type(u, which));
+    if (which == CG_LC_TRAP) {
+      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                              LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
+      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                              LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("cold", 4), 0));
+    }
+    u->libcalls[which] = fn;
+  }
+  return u->libcalls[which];
+}
+
+static bool target_init(cg_unit *u) {
+  const cg_options *o = u->opt;
+  LLVMInitializeAllTargetInfos();
+  LLVMInitializeAllTargets();
+  LLVMInitializeAllTargetMCs();
+  LLVMInitializeAllAsmPrinters();
+  char *host = o->triple ? NULL : LLVMGetDefaultTargetTriple();
+  const char *triple = o->triple ? o->triple : host;
+  LLVMTargetRef target;
+  char *err = NULL;
+  if (LLVMGetTargetFromTriple(triple, &target, &err)) {
+    aotc_diag_set(u->diag, AOTC_EUNSUPPORTED, AOTC_NO_OFFSET, "unknown target '%s': %s", triple,
+                  err ? err : "");
+    LLVMDisposeMessage(err);
+    LLVMDisposeMessage(host);
+    return false;
+  }
+  LLVMCodeGenOptLevel lvl = o->opt_level <= 0   ? LLVMCodeGenLevelNone
+                            : o->opt_level == 1 ? LLVMCodeGenLevelLess
+                            : o->opt_level == 2 ? LLVMCodeGenLevelDefault
+                                                : LLVMCodeGenLevelAggressive;
+  u->tm = LLVMCreateTargetMachine(target, triple, o->cpu ? o->cpu : "generic",
+                                  o->cpu_features ? o->cpu_features : "", lvl, LLVMRelocPIC,
+                                  LLVMCodeModelDefault);
+  LLVMSetTarget(u->mod, triple);
+  LLVMDisposeMessage(host);
+  u->td = LLVMCreateTargetDataLayout(u->tm);
+  LLVMSetModuleDataLayout(u->mod, u->td);
+  u->ptr_size = LLVMPointerSize(u->td);
+  return true;
+}
+
+static void types_init(cg_unit *u) {
+  LLVMContextRef c = u->ctx;
+  u->i1 = LLVMInt1TypeInContext(c);
+  u->i8 = LLVMInt8TypeInContext(c);
+  u->i16 = LLVMInt16TypeInContext(c);
+  u->i32 = LLVMInt32TypeInContext(c);
+  u->i64 = LLVMInt64TypeInContext(c);
+  u->f32 = LLVMFloatTypeInContext(c);
+  u->f64 = LLVMDoubleTypeInContext(c);
+  u->v128 = LLVMVectorType(u->i64, 2);
+  u->ptr = LLVMPointerTypeInContext(c, 0);
+  u->void_t = LLVMVoidTypeInContext(c);
+  u->intptr = LLVMIntTypeInContext(c, u->ptr_size * 8);
+  u->invariant_kind = LLVMGetMDKindIDInContext(c, "invariant.load", 14);
+  u->nonnull_kind = LLVMGetMDKindIDInContext(c, "nonnull", 7);
+  u->empty_md = LLVMMetadataAsValue(c, LLVMMDNodeInContext2(c, NULL, 0));
+}
+
+static void add_fn_attrs(cg_unit *u, LLVMValueRef fn) {
+  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                          LLVMCreateStringAttribute(u->ctx, "frame-pointer", 13, "all", 3));
+  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                          LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
+  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                          LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("uwtable", 7), 2));
+}
+
+/* Declares every defined function (hidden, in section wrt_text) and the
+** wasm-call type of every signature. */
+static bool declare_funcs(cg_unit *u) {
+  const aotc_module *m = u->m;
+  u->func_types = calloc(m->n_types + 1, sizeof *u->func_types);
+  u->funcs = calloc(m->n_funcs + 1, sizeof *u->funcs);
+  u->entry_tramps = calloc(m->n_types + 1, sizeof *u->entry_tramps);
+  u->exit_tramps = calloc(m->n_types + 1, sizeof *u->exit_tramps);
+  if (!u->func_types || !u->funcs || !u->entry_tramps || !u->exit_tramps)
+    return aotc_diag_set(u->diag, AOTC_ENOMEM, AOTC_NO_OFFSET, "out of memory");
+  for (uint32_t t = 0; t < m->n_types; t++)
+    u->func_types[t] = cg_wasm_functype(u, &m->types[t]);
+  for (uint32_t i = m->n_func_imports; i < m->n_funcs; i++) {
+    char name[256];
+    cg_symbol(u, name, sizeof name, "func", i);
+    LLVMValueRef fn = LLVMAddFunction(u->mod, name, u->func_types[m->func_types[i]]);
+    LLVMSetVisibility(fn, LLVMHiddenVisibility);
+    LLVMSetSection(fn, "wrt_text");
+    add_fn_attrs(u, fn);
+    u->funcs[i] = fn;
+  }
+  return true;
+}
+
+/* Trampolines carry the same attributes and section as functions. */
+void cg_tramp_attrs(cg_unit *u, LLVMValueRef fn);
+void cg_tramp_attrs(cg_unit *u, LLVMValueRef fn) {
+  LLVMSetVisibility(fn, LLVMHiddenVisibility);
+  LLVMSetSection(fn, "wrt_text");
+  add_fn_attrs(u, fn);
+}
+
+static bool run_passes(cg_unit *u) {
+  const char *pipeline = u->opt->opt_level <= 0   ? "default<O0>"
+                         : u->opt->opt_level == 1 ? "default<O1>"
+                         : u->opt->opt_level == 2 ? "default<O2>"
+                                                  : "default<O3>";
+  LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+  LLVMErrorRef e = LLVMRunPasses(u->mod, pipeline, u->tm, po);
+  LLVMDisposePassBuilderOptions(po);
+  if (e) {
+    char *msg = LLVMGetErrorMessage(e);
+    aotc_diag_set(u->diag, AOTC_EINTERNAL, AOTC_NO_OFFSET, "LLVM pass pipeline failed: %s", msg);
+    LLVMDisposeErrorMessage(msg);
+    return false;
+  }
+  return true;
+}
+
+static bool verify(cg_unit *u) {
+  char *err = NULL;
+  if (LLVMVerifyModule(u->mod, LLVMReturnStatusAction, &err)) {
+    aotc_diag_set(u->diag, AOTC_EINTERNAL, AOTC_NO_OFFSET, "LLVM verifier: %.200s", err);
+    if (u->opt->debug)
+      LLVMDumpModule(u->mod);
+    LLVMDisposeMessage(err);
+    return false;
+  }
+  LLVMDisposeMessage(err);
+  return true;
+}
+
+static bool write_object(cg_unit *u, const char *path) {
+  char *err = NULL;
+  LLVMMemoryBufferRef buf;
+  if (LLVMTargetMachineEmitToMemoryBuffer(u->tm, u->mod, LLVMObjectFile, &err, &buf)) {
+    aotc_diag_set(u->diag, AOTC_EINTERNAL, AOTC_NO_OFFSET, "object emission failed: %s", err);
+    LLVMDisposeMessage(err);
+    return false;
+  }
+  FILE *fp = fopen(path, "wb");
+  size_t n = LLVMGetBufferSize(buf);
+  bool ok = fp && fwrite(LLVMGetBufferStart(buf), 1, n, fp) == n;
+  if (fp && fclose(fp) != 0)
+    ok = false;
+  LLVMDisposeMemoryBuffer(buf);
+  if (!ok)
+    return aotc_diag_set(u->diag, AOTC_EIO, AOTC_NO_OFFSET, "cannot write %s", path);
+  return true;
+}
+
+static void layout_init(cg_unit *u) {
+  const aotc_module *m = u->m;
+  wrt_vmctx_counts c = {
+      .n_memories = m->n_memories,
+      .n_tables = m->n_tables,
+      .n_global_imports = m->n_global_imports,
+      .n_func_imports = m->n_func_imports,
+      .n_types = m->n_types,
+      .n_globals_def = m->n_globals - m->n_global_imports,
+      .n_funcs_def = m->n_funcs - m->n_func_imports,
+  };
+  u->layout = wrt_vmctx_layout_for(&c, u->ptr_size);
+}
+
+static void unit_free(cg_unit *u) {
+  if (u->b)
+    LLVMDisposeBuilder(u->b);
+  if (u->mod)
+    LLVMDisposeModule(u->mod);
+  if (u->td)
+    LLVMDisposeTargetData(u->td);
+  if (u->tm)
+    LLVMDisposeTargetMachine(u->tm);
+  if (u->ctx)
+    LLVMContextDispose(u->ctx);
+  free(u->func_types);
+  free(u->funcs);
+  free(u->entry_tramps);
+  free(u->exit_tramps);
+}
+
+bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *out_path,
+                       aotc_diag *d) {
+  cg_unit u = {.m = m, .opt = o, .diag = d};
+  u.ctx = LLVMContextCreate();
+  u.mod = LLVMModuleCreateWithNameInContext(o->name, u.ctx);
+  u.b = LLVMCreateBuilderInContext(u.ctx);
+  bool ok = target_init(&u);
+  if (ok) {
+    types_init(&u);
+    layout_init(&u);
+    ok = declare_funcs(&u);
+  }
+  for (uint32_t i = 0; ok && i < m->n_codes; i++)
+    ok = cg_func_emit(&u, i);
+  ok = ok && cg_descriptor_emit(&u) && verify(&u) && run_passes(&u) && write_object(&u, out_path);
+  unit_free(&u);
+  return ok;
+}

@@ -1,0 +1,197 @@
+/*
+** wrt.h: the public interface of libwrt-rt, the runtime for modules compiled
+** by wasm2obj. An embedder links the object (which defines a descriptor
+** `const wrt_module_desc NAME__module`), instantiates it in a store, looks up
+** exports and calls them. This is the only header embedders include.
+**
+**   wrt_engine *e = wrt_engine_new();
+**   wrt_store *s = wrt_store_new(e);
+**   wrt_linker *l = wrt_linker_new(s);
+**   wrt_instance *inst;
+**   if (wrt_instantiate(s, &fac__module, l, &inst, &err) != WRT_OK) ...
+**   wrt_extern f;
+**   wrt_instance_export(inst, "fac", &f);
+**   wrt_val arg = WRT_I64_VAL(20), res;
+**   wrt_trap trap;
+**   if (wrt_call(s, f.of.func, &arg, 1, &res, 1, &trap) == WRT_ETRAP) ...
+**   wrt_store_free(s);   // frees every instance, memory, table, global, host function
+**   wrt_linker_free(l); wrt_engine_free(e);
+**
+** Threads: a store and everything in it belong to one thread at a time.
+*/
+#ifndef WRT_H
+#define WRT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wrt_abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum wrt_err {
+  WRT_OK = 0,
+  WRT_ENOMEM,  /* out of memory (or address space) */
+  WRT_ELINK,   /* an import is missing or has an incompatible type */
+  WRT_EABI,    /* the descriptor was compiled for another ABI, pointer width or mode */
+  WRT_ETRAP,   /* execution trapped (details in wrt_trap) */
+  WRT_EINVAL   /* invalid argument: wrong arity or types, unknown export, ... */
+} wrt_err;
+
+/* A short error text (wrt_err_str) plus detail. */
+typedef struct wrt_diag {
+  wrt_err code;
+  char msg[256]; /* e.g. "unknown import: spectest.print_i64" or
+                    "incompatible import type: env.f expects (i32) -> ()" */
+} wrt_diag;
+
+const char *wrt_err_str(wrt_err code);
+
+/* Spec wording for each trap ("integer divide by zero", ...). */
+const char *wrt_trap_str(wrt_trap_code code);
+
+/* A trap's details: code, message, and the Wasm function it happened in
+** (func_idx and name, when known; UINT32_MAX / empty otherwise). */
+typedef struct wrt_trap {
+  wrt_trap_code code;
+  uint32_t func_idx;
+  char func_name[64];
+  char msg[128];
+} wrt_trap;
+
+/* ------------------------------------------------------------ objects */
+
+typedef struct wrt_engine wrt_engine;     /* signature interning; shareable by stores */
+typedef struct wrt_store wrt_store;       /* owns instances and host objects */
+typedef struct wrt_instance wrt_instance;
+typedef struct wrt_memory wrt_memory;
+typedef struct wrt_table wrt_table;
+typedef struct wrt_global wrt_global;
+typedef struct wrt_linker wrt_linker;     /* (module, name) -> extern, for imports */
+/* Functions are funcref records; a wrt_func* is usable as a funcref value. */
+typedef wrt_funcref wrt_func;
+/* Host references: reference counting arrives with the GC issue; today the
+** store never frees them and Wasm only passes them around. */
+typedef struct wrt_externref wrt_externref;
+
+wrt_engine *wrt_engine_new(void);
+void wrt_engine_free(wrt_engine *e);
+wrt_store *wrt_store_new(wrt_engine *e);
+/* Frees everything the store owns. Pointers obtained from it become invalid. */
+void wrt_store_free(wrt_store *s);
+
+/* ------------------------------------------------------------ values */
+
+typedef struct wrt_val {
+  uint8_t kind; /* WRT_I32, ..., WRT_FUNCREF, WRT_EXTERNREF */
+  union {
+    int32_t i32;
+    int64_t i64;
+    float f32;
+    double f64;
+    uint8_t v128[16];
+    wrt_func *funcref;        /* NULL = ref.null func */
+    wrt_externref *externref; /* NULL = ref.null extern */
+  } of;
+} wrt_val;
+
+#define WRT_I32_VAL(x) ((wrt_val){.kind = WRT_I32, .of.i32 = (x)})
+#define WRT_I64_VAL(x) ((wrt_val){.kind = WRT_I64, .of.i64 = (x)})
+#define WRT_F32_VAL(x) ((wrt_val){.kind = WRT_F32, .of.f32 = (x)})
+#define WRT_F64_VAL(x) ((wrt_val){.kind = WRT_F64, .of.f64 = (x)})
+
+/* A function signature for host functions and type queries. */
+typedef struct wrt_functype {
+  uint32_t n_params, n_results;
+  const uint8_t *params, *results; /* value type codes */
+} wrt_functype;
+
+/* ------------------------------------------------------------ externs */
+
+typedef struct wrt_extern {
+  uint8_t kind; /* WRT_EXTERN_* */
+  union {
+    wrt_func *func;
+    wrt_table *table;
+    wrt_memory *memory;
+    wrt_global *global;
+  } of;
+} wrt_extern;
+
+/* Host function: reads args[0..n_params), writes results[0..n_results).
+** Return WRT_TRAP_NONE, or a trap code to make the calling Wasm code trap. */
+typedef wrt_trap_code (*wrt_host_fn)(void *env, const wrt_val *args, wrt_val *results);
+
+/* Creates a host function owned by the store; `type` is copied. */
+wrt_func *wrt_func_new_host(wrt_store *s, const wrt_functype *type, wrt_host_fn fn, void *env);
+/* The signature of any function (host or Wasm). Valid as long as the store. */
+wrt_functype wrt_func_type(wrt_store *s, const wrt_func *f);
+
+/* Host-created memories, tables and globals (as the spectest module needs). */
+wrt_memory *wrt_memory_new(wrt_store *s, uint64_t min_pages, uint64_t max_pages, bool has_max);
+wrt_table *wrt_table_new(wrt_store *s, uint8_t elem_type, uint32_t min, uint32_t max, bool has_max,
+                         void *init);
+wrt_global *wrt_global_new(wrt_store *s, uint8_t type, bool mut, wrt_val init);
+
+/* Memory access for hosts. */
+uint8_t *wrt_memory_data(wrt_memory *m);
+uint64_t wrt_memory_size(const wrt_memory *m); /* bytes */
+/* Grows by delta pages; returns the old size in pages, or -1. */
+int64_t wrt_memory_grow(wrt_memory *m, uint64_t delta_pages);
+
+wrt_val wrt_global_get(const wrt_global *g);
+wrt_err wrt_global_set(wrt_global *g, wrt_val v); /* WRT_EINVAL if immutable or wrong type */
+
+uint32_t wrt_table_size(const wrt_table *t);
+wrt_err wrt_table_get(const wrt_table *t, uint32_t idx, wrt_val *out);
+wrt_err wrt_table_set(wrt_table *t, uint32_t idx, wrt_val v);
+
+/* Host references. `data` is the embedder's; wrt never dereferences it. */
+wrt_externref *wrt_externref_new(wrt_store *s, void *data);
+void *wrt_externref_data(const wrt_externref *r);
+
+/* ------------------------------------------------------------ linking and instances */
+
+wrt_linker *wrt_linker_new(wrt_store *s);
+void wrt_linker_free(wrt_linker *l);
+/* Defines (module, name) -> ext; later definitions replace earlier ones. */
+wrt_err wrt_linker_define(wrt_linker *l, const char *module, const char *name, wrt_extern ext);
+/* Defines every export of inst under module name `module`. */
+wrt_err wrt_linker_define_instance(wrt_linker *l, const char *module, wrt_instance *inst);
+
+/*
+** Instantiates a compiled module: resolves and type-checks imports through the
+** linker ("unknown import", "incompatible import type"), allocates memories,
+** tables and globals, initialises element and data segments in order, and
+** runs the start function. On WRT_ETRAP (segment out of bounds, start trapped)
+** the partly initialised instance stays owned by the store, as the spec
+** requires, and *out is still set. `trap` may be NULL.
+*/
+wrt_err wrt_instantiate(wrt_store *s, const wrt_module_desc *desc, wrt_linker *l,
+                        wrt_instance **out, wrt_diag *diag, wrt_trap *trap);
+
+/* Looks up an export by name; WRT_EINVAL if there is none. */
+wrt_err wrt_instance_export(wrt_instance *inst, const char *name, wrt_extern *out);
+uint32_t wrt_instance_export_count(const wrt_instance *inst);
+/* The i-th export's name and value, in module order. */
+wrt_err wrt_instance_export_at(wrt_instance *inst, uint32_t i, const char **name, wrt_extern *out);
+
+/*
+** Calls f with typed arguments (kinds must match its signature, else
+** WRT_EINVAL). On a trap returns WRT_ETRAP and fills *trap (may be NULL); the
+** host never crashes on a trap. Re-entrant: host functions may call wrt_call.
+*/
+wrt_err wrt_call(wrt_store *s, wrt_func *f, const wrt_val *args, size_t n_args, wrt_val *results,
+                 size_t n_results, wrt_trap *trap);
+
+/* Maximum native stack (bytes) Wasm code may use below the outermost
+** wrt_call; beyond it calls trap with "call stack exhausted". Default 1 MiB. */
+void wrt_store_set_max_wasm_stack(wrt_store *s, size_t bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
