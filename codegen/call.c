@@ -18,6 +18,9 @@ static void emit_call(cg_func *f, LLVMTypeRef fty, LLVMValueRef callee, LLVMValu
   for (uint32_t i = n; i > 0; i--)
     args[i] = cg_pop(f);
   LLVMValueRef r = LLVMBuildCall2(u->b, fty, callee, args, n + 1, "");
+  /* Every Wasm call consumes stack: tail-recursion elimination must not turn
+  ** runaway recursion into a loop that never reaches "call stack exhausted". */
+  LLVMSetTailCallKind(r, LLVMTailCallKindNoTail);
   if (ft->n_results == 1) {
     cg_push(f, r);
   } else {

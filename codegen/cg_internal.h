@@ -115,6 +115,10 @@ LLVMValueRef cg_vmctx_gep(cg_func *f, uint32_t off);
 LLVMValueRef cg_load_invariant(cg_func *f, LLVMTypeRef t, LLVMValueRef p, const char *name);
 LLVMValueRef cg_load(cg_func *f, LLVMTypeRef t, LLVMValueRef p, const char *name);
 
+/* Calls a runtime libcall (never as a tail call); *out gets the result if non-NULL. */
+void cg_call_libcall(cg_func *f, enum cg_libcall lc, LLVMValueRef *args, unsigned n,
+                     LLVMValueRef *out);
+
 /* Branches to the function's trap block for `code` when cond is true. */
 void cg_trap_if(cg_func *f, LLVMValueRef cond, wrt_trap_code code);
 /* Ends the current block with an unconditional trap. */
@@ -135,6 +139,8 @@ bool cg_table(cg_func *f, const aotc_instr *in);
 bool cg_variable(cg_func *f, const aotc_instr *in);
 bool cg_ref(cg_func *f, const aotc_instr *in);
 void cg_return_values(cg_func *f, uint32_t n, LLVMValueRef *vals);
+/* numeric.c: r with a NaN result forced quiet (see there). */
+LLVMValueRef cg_quiet_nan(cg_func *f, LLVMValueRef r);
 
 /* func.c: emits one defined function's body. */
 bool cg_func_emit(cg_unit *u, uint32_t def_idx);

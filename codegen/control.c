@@ -127,6 +127,7 @@ static void open_block(cg_func *f, const aotc_instr *in) {
   fr->op = in->op;
   fr->n_params = np, fr->params = ps, fr->n_results = nr, fr->results = rs;
   fr->dead = dead;
+  fr->unreachable = dead; /* nothing inside a dead frame is emitted */
   if (dead)
     return;
   fr->height = f->n_vals - np;

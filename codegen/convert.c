@@ -20,8 +20,12 @@ static LLVMValueRef trunc_checked(cg_func *f, LLVMValueRef x, LLVMTypeRef to, bo
   unsigned bits = LLVMGetIntTypeWidth(to);
   double lo, hi;
   if (is_signed) {
-    double min = -ldexp(1.0, (int)bits - 1);
-    lo = is_f32 ? (double)nextafterf((float)min, -INFINITY) : nextafter(min, -INFINITY);
+    /* -2^(N-1) - 1 when the float type has it (f64 for i32), else the next
+    ** float below -2^(N-1). */
+    double min = -ldexp(1.0, (int)bits - 1), below = min - 1.0;
+    if (is_f32 ? (float)below == (float)min : below == min)
+      below = is_f32 ? (double)nextafterf((float)min, -INFINITY) : nextafter(min, -INFINITY);
+    lo = below;
     hi = ldexp(1.0, (int)bits - 1);
   } else {
     lo = -1.0;
@@ -60,7 +64,11 @@ bool cg_convert(cg_func *f, const aotc_instr *in) {
   case AOTC_OP_F32_CONVERT_I64_S: r = LLVMBuildSIToFP(b, x, u->f32, ""); break;
   case AOTC_OP_F32_CONVERT_I32_U:
   case AOTC_OP_F32_CONVERT_I64_U: r = LLVMBuildUIToFP(b, x, u->f32, ""); break;
-  case AOTC_OP_F32_DEMOTE_F64: r = LLVMBuildFPTrunc(b, x, u->f32, ""); break;
+  case AOTC_OP_F32_DEMOTE_F64:
+    r = LLVMBuildFPTrunc(b, x, u->f32, "");
+    if (LLVMIsAFPExtInst(x)) /* LLVM folds demote(promote(y)) to y, keeping an sNaN */
+      r = cg_quiet_nan(f, r);
+    break;
   case AOTC_OP_F64_CONVERT_I32_S:
   case AOTC_OP_F64_CONVERT_I64_S: r = LLVMBuildSIToFP(b, x, u->f64, ""); break;
   case AOTC_OP_F64_CONVERT_I32_U:

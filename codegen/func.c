@@ -104,6 +104,16 @@ LLVMValueRef cg_call_intrinsic(cg_func *f, const char *name, LLVMTypeRef *overlo
   return LLVMBuildCall2(f->u->b, ft, fn, args, n_args, "");
 }
 
+void cg_call_libcall(cg_func *f, enum cg_libcall lc, LLVMValueRef *args, unsigned n,
+                     LLVMValueRef *out) {
+  cg_unit *u = f->u;
+  LLVMValueRef r = LLVMBuildCall2(u->b, cg_libcall_type(u, lc), cg_libcall(u, lc), args, n, "");
+  /* The runtime names a trapping function by this call's return address. */
+  LLVMSetTailCallKind(r, LLVMTailCallKindNoTail);
+  if (out)
+    *out = r;
+}
+
 /* ------------------------------------------------------------ variables */
 
 static LLVMValueRef global_ptr(cg_func *f, uint32_t idx) {
@@ -165,10 +175,27 @@ bool cg_ref(cg_func *f, const aotc_instr *in) {
 
 /* ------------------------------------------------------------ parametric */
 
+/*
+** spec: an out-of-bounds load traps even when its value is dropped. In guard
+** mode the trap is the fault itself, and LLVM deletes loads whose value is
+** unused; so loads feeding a dropped value become volatile, which keeps them.
+*/
+static void keep_loads(LLVMValueRef v, int depth) {
+  if (!LLVMIsAInstruction(v) || depth > 4)
+    return;
+  if (LLVMIsALoadInst(v)) {
+    LLVMSetVolatile(v, true);
+    return;
+  }
+  int n = LLVMGetNumOperands(v);
+  for (int i = 0; i < n; i++)
+    keep_loads(LLVMGetOperand(v, (unsigned)i), depth + 1);
+}
+
 static bool cg_param(cg_func *f, const aotc_instr *in) {
   cg_unit *u = f->u;
   if (in->op == AOTC_OP_DROP) {
-    cg_pop(f);
+    keep_loads(cg_pop(f), 0);
     return true;
   }
   LLVMValueRef c = cg_pop(f), b = cg_pop(f), a = cg_pop(f);

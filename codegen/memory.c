@@ -108,36 +108,29 @@ static LLVMValueRef to_i64(cg_func *f, LLVMValueRef v) {
   return LLVMTypeOf(v) == u->i64 ? v : LLVMBuildZExt(u->b, v, u->i64, "");
 }
 
-static void call_lc(cg_func *f, enum cg_libcall lc, LLVMValueRef *args, unsigned n, LLVMValueRef *out) {
-  cg_unit *u = f->u;
-  LLVMValueRef r = LLVMBuildCall2(u->b, cg_libcall_type(u, lc), cg_libcall(u, lc), args, n, "");
-  if (out)
-    *out = r;
-}
-
 static void bulk(cg_func *f, const aotc_instr *in) {
   cg_unit *u = f->u;
   LLVMValueRef n, s, d, r;
   switch (in->op) {
   case AOTC_OP_MEMORY_FILL: {
     n = to_i64(f, cg_pop(f)), s = cg_pop(f), d = to_i64(f, cg_pop(f));
-    call_lc(f, CG_LC_MEMORY_FILL, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx), d, s, n}, 5, NULL);
+    cg_call_libcall(f, CG_LC_MEMORY_FILL, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx), d, s, n}, 5, NULL);
     return;
   }
   case AOTC_OP_MEMORY_COPY:
     n = to_i64(f, cg_pop(f)), s = to_i64(f, cg_pop(f)), d = to_i64(f, cg_pop(f));
-    call_lc(f, CG_LC_MEMORY_COPY,
+    cg_call_libcall(f, CG_LC_MEMORY_COPY,
             (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.pair.dst), cg_const_i32(u, in->u.pair.src), d, s, n},
             6, NULL);
     return;
   case AOTC_OP_MEMORY_INIT:
     n = cg_pop(f), s = cg_pop(f), d = to_i64(f, cg_pop(f));
-    call_lc(f, CG_LC_MEMORY_INIT,
+    cg_call_libcall(f, CG_LC_MEMORY_INIT,
             (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.init.dst), cg_const_i32(u, in->u.init.seg), d, s, n},
             6, NULL);
     return;
   case AOTC_OP_DATA_DROP:
-    call_lc(f, CG_LC_DATA_DROP, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx)}, 2, NULL);
+    cg_call_libcall(f, CG_LC_DATA_DROP, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx)}, 2, NULL);
     return;
   case AOTC_OP_MEMORY_SIZE: {
     LLVMValueRef len = mem_length(f, mem_def(f, in->u.idx));
@@ -148,7 +141,7 @@ static void bulk(cg_func *f, const aotc_instr *in) {
   default: { /* memory.grow */
     bool is64 = u->m->memories[in->u.idx].lim.is64;
     d = to_i64(f, cg_pop(f));
-    call_lc(f, CG_LC_MEMORY_GROW, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx), d}, 3, &r);
+    cg_call_libcall(f, CG_LC_MEMORY_GROW, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx), d}, 3, &r);
     cg_push(f, is64 ? r : LLVMBuildTrunc(u->b, r, u->i32, ""));
     return;
   }

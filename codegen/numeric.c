@@ -85,19 +85,46 @@ static LLVMValueRef float_unop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValueR
   return cg_call_intrinsic(f, names[k], ov, 1, &a, 1);
 }
 
+/*
+** spec: arithmetic on a NaN yields a *quiet* NaN. LLVM does not promise that:
+** it folds x*1, x/1, x-0, x+-0, -0-x, x*-1, x/-1 and demote(promote(x)) to x
+** or -x, and x86's llvm.minimum/maximum return a NaN operand unchanged. Where
+** that can happen the result is quieted with integer operations LLVM cannot
+** fold: isnan(r) ? bits(r) | quiet_bit : r.
+*/
+LLVMValueRef cg_quiet_nan(cg_func *f, LLVMValueRef r) {
+  cg_unit *u = f->u;
+  LLVMTypeRef t = LLVMTypeOf(r);
+  LLVMTypeRef it = t == u->f32 ? u->i32 : u->i64;
+  uint64_t q = t == u->f32 ? UINT64_C(0x00400000) : UINT64_C(0x0008000000000000);
+  LLVMValueRef bits = LLVMBuildOr(u->b, LLVMBuildBitCast(u->b, r, it, ""), LLVMConstInt(it, q, false), "");
+  LLVMValueRef isnan = LLVMBuildFCmp(u->b, LLVMRealUNO, r, r, "");
+  return LLVMBuildSelect(u->b, isnan, LLVMBuildBitCast(u->b, bits, t, ""), r, "");
+}
+
+/* Constants that let LLVM fold an arithmetic operation into a copy or negation. */
+static bool identity_const(LLVMValueRef v) {
+  if (!LLVMIsAConstantFP(v))
+    return false;
+  LLVMBool lost;
+  double d = LLVMConstRealGetDouble(v, &lost);
+  return d == 0.0 || d == 1.0 || d == -1.0;
+}
+
 static LLVMValueRef float_binop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValueRef a, LLVMValueRef b) {
   cg_unit *u = f->u;
   LLVMTypeRef ov[1] = {t};
-  LLVMValueRef ab[2] = {a, b};
+  LLVMValueRef ab[2] = {a, b}, r;
   switch (k) { /* add sub mul div min max copysign */
-  case 0: return LLVMBuildFAdd(u->b, a, b, "");
-  case 1: return LLVMBuildFSub(u->b, a, b, "");
-  case 2: return LLVMBuildFMul(u->b, a, b, "");
-  case 3: return LLVMBuildFDiv(u->b, a, b, "");
-  case 4: return cg_call_intrinsic(f, "llvm.minimum", ov, 1, ab, 2);
-  case 5: return cg_call_intrinsic(f, "llvm.maximum", ov, 1, ab, 2);
+  case 0: r = LLVMBuildFAdd(u->b, a, b, ""); break;
+  case 1: r = LLVMBuildFSub(u->b, a, b, ""); break;
+  case 2: r = LLVMBuildFMul(u->b, a, b, ""); break;
+  case 3: r = LLVMBuildFDiv(u->b, a, b, ""); break;
+  case 4: return cg_quiet_nan(f, cg_call_intrinsic(f, "llvm.minimum", ov, 1, ab, 2));
+  case 5: return cg_quiet_nan(f, cg_call_intrinsic(f, "llvm.maximum", ov, 1, ab, 2));
   default: return cg_call_intrinsic(f, "llvm.copysign", ov, 1, ab, 2);
   }
+  return identity_const(a) || identity_const(b) ? cg_quiet_nan(f, r) : r;
 }
 
 static LLVMValueRef compare(cg_func *f, bool is_float, unsigned k, LLVMValueRef a, LLVMValueRef b) {

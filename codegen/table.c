@@ -25,13 +25,6 @@ static LLVMValueRef elem_ptr(cg_func *f, LLVMValueRef def, LLVMValueRef idx) {
   return LLVMBuildInBoundsGEP2(u->b, u->ptr, elems, &i, 1, "");
 }
 
-static void call_lc(cg_func *f, enum cg_libcall lc, LLVMValueRef *args, unsigned n, LLVMValueRef *out) {
-  cg_unit *u = f->u;
-  LLVMValueRef r = LLVMBuildCall2(u->b, cg_libcall_type(u, lc), cg_libcall(u, lc), args, n, "");
-  if (out)
-    *out = r;
-}
-
 bool cg_table(cg_func *f, const aotc_instr *in) {
   cg_unit *u = f->u;
   LLVMValueRef a, b, c, r;
@@ -48,27 +41,27 @@ bool cg_table(cg_func *f, const aotc_instr *in) {
   case AOTC_OP_TABLE_SIZE: cg_push(f, table_size(f, table_def(f, in->u.idx))); return true;
   case AOTC_OP_TABLE_GROW:
     b = cg_pop(f), a = cg_pop(f); /* delta, init */
-    call_lc(f, CG_LC_TABLE_GROW, (LLVMValueRef[]){f->vmctx, idx, a, b}, 4, &r);
+    cg_call_libcall(f, CG_LC_TABLE_GROW, (LLVMValueRef[]){f->vmctx, idx, a, b}, 4, &r);
     cg_push(f, r);
     return true;
   case AOTC_OP_TABLE_FILL:
     c = cg_pop(f), b = cg_pop(f), a = cg_pop(f); /* n, val, dst */
-    call_lc(f, CG_LC_TABLE_FILL, (LLVMValueRef[]){f->vmctx, idx, a, b, c}, 5, NULL);
+    cg_call_libcall(f, CG_LC_TABLE_FILL, (LLVMValueRef[]){f->vmctx, idx, a, b, c}, 5, NULL);
     return true;
   case AOTC_OP_TABLE_COPY:
     c = cg_pop(f), b = cg_pop(f), a = cg_pop(f);
-    call_lc(f, CG_LC_TABLE_COPY,
+    cg_call_libcall(f, CG_LC_TABLE_COPY,
             (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.pair.dst), cg_const_i32(u, in->u.pair.src), a, b, c},
             6, NULL);
     return true;
   case AOTC_OP_TABLE_INIT:
     c = cg_pop(f), b = cg_pop(f), a = cg_pop(f);
-    call_lc(f, CG_LC_TABLE_INIT,
+    cg_call_libcall(f, CG_LC_TABLE_INIT,
             (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.init.dst), cg_const_i32(u, in->u.init.seg), a, b, c},
             6, NULL);
     return true;
   default: /* elem.drop */
-    call_lc(f, CG_LC_ELEM_DROP, (LLVMValueRef[]){f->vmctx, idx}, 2, NULL);
+    cg_call_libcall(f, CG_LC_ELEM_DROP, (LLVMValueRef[]){f->vmctx, idx}, 2, NULL);
     return true;
   }
 }

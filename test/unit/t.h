@@ -9,8 +9,12 @@
 ** check lets the case go on, so its cleanup always runs. When later steps make
 ** no sense after a failure, say so explicitly: `if (!T_CHECK(m != NULL)) goto fail;`.
 **
+** A case that cannot run in this build (fault tests under ASan, say) calls
+** t_skip(reason) and returns; it is then counted as skipped, not passed.
+**
 ** Output: one line per failed check, a "FAIL name" line per failed case, and as
-** the very last line exactly "N passed, M failed" (counting cases). The exit
+** the very last line exactly "N passed, M failed" (counting cases), or
+** "N passed, M failed, K skipped" when cases were skipped. The exit
 ** status is 1 when any case failed. An optional argument selects the cases
 ** whose name contains it; "-v" also prints "ok name" for passing cases.
 */
@@ -55,6 +59,10 @@ bool t_fail_(const char *file, int line, const char *fmt, ...)
 #define T_EQ_MEM(a, alen, b, blen) t_eq_mem_((a), (alen), (b), (blen), __FILE__, __LINE__, #a, #b)
 #define T_FAIL(...) t_fail_(__FILE__, __LINE__, __VA_ARGS__)
 
+/* Marks the running case as skipped; `why` is printed under -v. A case with a
+** failed check still counts as failed. */
+void t_skip(const char *why);
+
 /* A table exported by another file: `n` points at its length, so a static
 ** array of suites can be built from `extern const size_t x_n_cases;`. */
 typedef struct t_suite {
@@ -86,8 +94,9 @@ int t_run(const t_case *cases, size_t n);
 #include <unistd.h>
 
 static struct {
-  size_t passed, failed, planned, started;
+  size_t passed, failed, skipped, planned, started;
   unsigned case_fails; /* failed checks in the running case */
+  const char *skip_why; /* set by t_skip in the running case */
   const char *current; /* name of the running case */
   const char *filter;
   bool verbose;
@@ -166,6 +175,10 @@ bool t_fail_(const char *file, int line, const char *fmt, ...) {
   return false;
 }
 
+void t_skip(const char *why) {
+  t_state.skip_why = why ? why : "skipped";
+}
+
 /* A crash inside a case still ends the log with a summary line, counting the
 ** crashed case and every case not yet run as failed. Only async-signal-safe
 ** calls here. Sanitizers that install their own handlers take precedence. */
@@ -229,10 +242,15 @@ static void t_run_cases(const t_case *cases, size_t n) {
     t_state.started++;
     t_state.current = cases[i].name;
     t_state.case_fails = 0;
+    t_state.skip_why = NULL;
     cases[i].fn();
     if (t_state.case_fails) {
       t_state.failed++;
       printf("FAIL %s\n", cases[i].name);
+    } else if (t_state.skip_why) {
+      t_state.skipped++;
+      if (t_state.verbose)
+        printf("skip %s: %s\n", cases[i].name, t_state.skip_why);
     } else {
       t_state.passed++;
       if (t_state.verbose)
@@ -249,7 +267,11 @@ int t_run_suites(const t_suite *suites, size_t n_suites) {
       t_state.planned += t_selected(&suites[s].cases[i]);
   for (size_t s = 0; s < n_suites; s++)
     t_run_cases(suites[s].cases, *suites[s].n);
-  printf("%zu passed, %zu failed\n", t_state.passed, t_state.failed);
+  if (t_state.skipped)
+    printf("%zu passed, %zu failed, %zu skipped\n", t_state.passed, t_state.failed,
+           t_state.skipped);
+  else
+    printf("%zu passed, %zu failed\n", t_state.passed, t_state.failed);
   fflush(stdout);
   return t_state.failed ? 1 : 0;
 }

@@ -1,0 +1,295 @@
+/*
+** rt_internal.h: libwrt-rt's private structures and the helpers its files
+** share. It completes the opaque types of wrt.h and wrt_host_ctx of
+** wrt_abi.h. Nothing here is visible to embedders (they see wrt.h) or to
+** compiled code (it sees the layouts of wrt_abi.h only).
+*/
+#ifndef RT_INTERNAL_H
+#define RT_INTERNAL_H
+
+#include <assert.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdnoreturn.h>
+
+#include "wrt.h"
+
+/* The libcalls, declared from the one list in wrt_abi.h so that their
+** definitions are checked against it. */
+#define RT_LIBCALL_DECL(name, ret, args) ret name args;
+WRT_LIBCALLS(RT_LIBCALL_DECL)
+#undef RT_LIBCALL_DECL
+noreturn void wrt_rt_trap(void *vmctx, uint32_t code, uint32_t func_idx);
+
+/* Referenced by every compiled object (WRT_ABI_SYMBOL): a runtime of another
+** ABI version fails at link time. */
+extern const int wrt_abi_v1;
+
+/* SQLite-style guards for impossible-but-survivable states: the condition is
+** asserted in debug builds and evaluated (and survived) in release builds. */
+#ifdef NDEBUG
+#define ALWAYS(x) (x)
+#define NEVER(x) (x)
+#else
+#define ALWAYS(x) ((x) ? 1 : (assert(0), 0))
+#define NEVER(x) ((x) ? (assert(0), 1) : 0)
+#endif
+
+#define WRT_PAGE_SIZE (UINT64_C(1) << 16)
+/* Implementation limit on table sizes: the spec allows 2^32-1 elements, but
+** a table that large would be a 32 GiB allocation that succeeds under
+** overcommit and then is filled element by element. */
+#define WRT_TABLE_MAX_ELEMS UINT32_C(10000000)
+
+/* ------------------------------------------------------------ allocation (store.c) */
+
+/* The one allocation hook for everything but linear memory (Lua's lua_Alloc:
+** the old size is known on free). new_size == 0 frees and returns NULL. */
+void *wrt_alloc_hook(void *ptr, size_t old_size, size_t new_size);
+/* Zeroed allocation of n * size bytes (overflow-checked); NULL on failure. */
+void *wrt_calloc(size_t n, size_t size);
+void wrt_free(void *ptr, size_t size);
+/* A NUL-terminated copy of a (ptr, len) name; free with wrt_free(p, len + 1). */
+char *wrt_strndup(const char *s, size_t len);
+
+/* Fills d (may be NULL) with code and a printf-style message; returns code. */
+wrt_err wrt_diag_set(wrt_diag *d, wrt_err code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* A growable array of pointers. Appends publish the element before the
+** count, so the signal handler (same thread) never sees a torn entry. */
+typedef struct wrt_ptrvec {
+  void **v;
+  size_t n, cap;
+} wrt_ptrvec;
+
+bool wrt_ptrvec_push(wrt_ptrvec *pv, void *p);
+void wrt_ptrvec_fini(wrt_ptrvec *pv);
+
+/* ------------------------------------------------------------ engine (store.c) */
+
+/* An interned signature. Its address is the type id (nonzero, unique per
+** structure), so id comparison is pointer comparison and wrt_func_type reads
+** the record directly. Immutable once interned; freed with the engine. */
+typedef struct wrt_sig {
+  uint32_t n_params, n_results;
+  uint32_t hash;
+  uint8_t types[]; /* params, then results */
+} wrt_sig;
+
+struct wrt_engine {
+  pthread_mutex_t lock; /* stores on different threads may intern at once */
+  wrt_sig **slots;      /* open addressing, power-of-two capacity */
+  size_t cap, count;
+};
+
+/* Interns a signature; returns its id, or 0 when out of memory. */
+uintptr_t wrt_engine_intern(wrt_engine *e, uint32_t n_params, const uint8_t *params,
+                            uint32_t n_results, const uint8_t *results);
+
+static inline const wrt_sig *wrt_sig_of(uintptr_t type_id) {
+  return (const wrt_sig *)type_id;
+}
+
+/* ------------------------------------------------------------ store objects */
+
+/* Invariant: the store owns every object it lists and frees them all in
+** wrt_store_free; nothing is freed piecemeal before that. */
+struct wrt_store {
+  wrt_engine *engine;
+  uintptr_t stack_limit; /* every vmctx's WRT_VMCTX_STACK_LIMIT slot points here; 0 outside calls */
+  size_t max_wasm_stack;
+  wrt_ptrvec instances, memories, tables, globals, host_funcs, externrefs;
+  wrt_ptrvec modules; /* distinct descriptors instantiated here: code ranges for the handler */
+};
+
+/* A linear memory. `def` comes first: compiled code reads it through the
+** vmctx memories[] pointer. The reservation never moves, so neither does
+** def.base; def.length is updated after the pages are committed. */
+struct wrt_memory {
+  wrt_memory_def def;
+  uint64_t pages;      /* current size in pages */
+  uint64_t max;        /* declared maximum (valid when has_max) */
+  uint64_t limit;      /* pages grow may reach: the declared max capped by the reservation */
+  uint8_t *reserve;    /* start of the PROT_NONE reservation (== def.base) */
+  size_t reserve_size; /* bytes reserved, all registered for the fault handler */
+  bool has_max, is64;
+};
+
+/* A table. `def` comes first (compiled code reloads elems and size on every
+** access, so realloc on grow is fine). Elements are wrt_funcref * or
+** wrt_externref *, NULL being the null reference. */
+struct wrt_table {
+  wrt_table_def def;
+  uint32_t max; /* declared maximum (valid when has_max) */
+  uint32_t cap; /* allocated elements */
+  uint8_t elem_type;
+  bool has_max;
+};
+
+/* A global: a pointer to its 16-byte storage, which is either a slot in the
+** defining instance's vmctx or `own` (host-created globals). */
+struct wrt_global {
+  wrt_global_def *storage;
+  uint8_t type;
+  bool mut;
+  wrt_global_def own;
+};
+
+struct wrt_externref {
+  void *data;
+};
+
+/* What a host function's record.vmctx points at (wrt_abi.h). */
+struct wrt_host_ctx {
+  wrt_host_fn fn;
+  void *env;
+  const wrt_sig *sig;
+};
+
+/* A host function: the record first, so a wrt_func * is the object. Its
+** `code` stays NULL until a module importing (or declaring an import of) the
+** same signature supplies its exit trampoline; `entry` is always NULL, which
+** is how wrt_call tells host functions from Wasm ones. */
+typedef struct wrt_host_func {
+  wrt_funcref rec;
+  wrt_host_ctx ctx;
+} wrt_host_func;
+
+/* An element segment instance: items evaluated at instantiation; dropping
+** frees them and leaves n == 0 (a dropped segment behaves as empty). */
+typedef struct wrt_elem_inst {
+  void **items;
+  uint32_t n;
+} wrt_elem_inst;
+
+/* An instance. All index spaces put imports first; the arrays hold the
+** objects, the vmctx holds what compiled code reads of them. */
+struct wrt_instance {
+  wrt_store *store;
+  const wrt_module_desc *desc;
+  uint8_t *vmctx; /* 16-byte aligned inside vmctx_block */
+  void *vmctx_block;
+  size_t vmctx_block_size;
+  wrt_vmctx_layout layout;
+  wrt_memory **memories;   /* desc->n_memories */
+  wrt_table **tables;      /* desc->n_tables */
+  wrt_global **globals;    /* desc->n_globals */
+  wrt_global *def_globals; /* wrappers of the vmctx slots of defined globals */
+  wrt_elem_inst *elems;    /* desc->n_elems */
+  uint8_t *data_dropped;   /* desc->n_datas flags */
+  char **export_names;     /* NUL-terminated copies for wrt_instance_export_at */
+};
+
+/* Frees an instance's own allocations (not the objects the store lists). */
+void wrt_instance_destroy(wrt_instance *inst);
+
+/* Resolves import i of d through l and checks its type against the interned
+** type ids of d; WRT_ELINK with the spec's wording in diag otherwise. */
+wrt_err wrt_link_import(const wrt_linker *l, const wrt_module_desc *d, uint32_t i,
+                        const uintptr_t *type_ids, wrt_extern *out, wrt_diag *diag);
+
+static inline wrt_instance *wrt_vmctx_instance(void *vmctx) {
+  return ((wrt_instance **)vmctx)[WRT_VMCTX_INSTANCE];
+}
+
+/* The record of function func_idx: the exporter's for an import, the one in
+** this instance's vmctx for a defined function. */
+wrt_funcref *wrt_instance_func(const wrt_instance *inst, uint32_t func_idx);
+
+/* ------------------------------------------------------------ objects (memory.c, table.c, ...) */
+
+/* Creates a memory in the store; NULL when the reservation or commit fails. */
+wrt_memory *wrt_memory_create(wrt_store *s, uint64_t min, uint64_t max, bool has_max, bool is64);
+void wrt_memory_destroy(wrt_memory *m);
+wrt_table *wrt_table_create(wrt_store *s, uint8_t elem_type, uint32_t min, uint32_t max,
+                            bool has_max, void *init);
+void wrt_table_destroy(wrt_table *t);
+/* Old size, or UINT32_MAX when the maximum or memory is exceeded. */
+uint32_t wrt_table_grow_by(wrt_table *t, uint32_t delta, void *init);
+
+/* Copy n items of a (not dropped) segment into memory or table; false, with
+** nothing written, when either range is out of bounds. Used by instantiation
+** (active segments) and by the memory.init / table.init libcalls. */
+bool wrt_instance_memory_init(wrt_instance *inst, uint32_t mem_idx, uint32_t data_idx,
+                              uint64_t dst, uint32_t src, uint32_t n);
+bool wrt_instance_table_init(wrt_instance *inst, uint32_t table_idx, uint32_t elem_idx,
+                             uint32_t dst, uint32_t src, uint32_t n);
+
+/* Whether [off, off + n) lies within a region of `size` units (no overflow). */
+static inline bool wrt_in_bounds(uint64_t off, uint64_t n, uint64_t size) {
+  return off <= size && n <= size - off;
+}
+
+/* Value slots <-> typed values. */
+wrt_raw wrt_val_to_raw(const wrt_val *v);
+wrt_val wrt_raw_to_val(const wrt_raw *r, uint8_t kind);
+bool wrt_valtype_ok(uint8_t t);
+/* "i32", "funcref", ...; "?" for unknown codes. */
+const char *wrt_valtype_str(uint8_t t);
+/* Writes "(i32 i32) -> (i64)" into buf. */
+void wrt_sig_format(const wrt_sig *sig, char *buf, size_t size);
+
+/* Host functions (func.c). wrt_host_invoke calls one with typed values and
+** returns its trap code (WRT_TRAP_HOST for codes out of range). */
+wrt_trap_code wrt_host_invoke(const wrt_host_ctx *c, const wrt_val *args, wrt_val *results);
+/* Hands a module's exit trampolines to host functions that lack `code`. */
+void wrt_host_funcs_adopt(wrt_store *s, const wrt_module_desc *d, const uintptr_t *type_ids);
+
+/* ------------------------------------------------------------ constant expressions (expr.c) */
+
+/* Evaluates a constant expression in `inst` (whose function records and
+** globals evaluated so far must be in place). False if the bytes are not a
+** supported constant expression. */
+bool wrt_expr_eval(const wrt_instance *inst, const wrt_expr *e, wrt_raw *out);
+
+/* ------------------------------------------------------------ calls and traps (call.c, signal.c) */
+
+/*
+** One activation of wrt_call, linked from the thread's innermost one. A trap
+** (libcall, host trap, or fault) fills trap_* and siglongjmps to `jb` of the
+** innermost frame, so frames above it never exist at that point.
+*/
+typedef struct wrt_call_frame {
+  struct wrt_call_frame *prev;
+  wrt_store *store;
+  uintptr_t limit;       /* the thread's stack limit, fixed by the outermost frame */
+  uintptr_t saved_limit; /* store->stack_limit before this call, restored after */
+  uint32_t trap_code, trap_func;
+  const void *trap_pc;               /* faulting PC in compiled code, or NULL */
+  const wrt_module_desc *trap_desc; /* module of trap_func, when known (for its name) */
+  sigjmp_buf jb;
+} wrt_call_frame;
+
+/* The thread's innermost frame (NULL outside wrt_call). */
+extern _Thread_local wrt_call_frame *wrt_call_top;
+
+/* Unwinds to the innermost wrt_call with a trap. Aborts if there is none:
+** compiled code was entered without wrt_call, so there is nowhere to go. */
+noreturn void wrt_trap_raise(uint32_t code, const wrt_module_desc *desc, uint32_t func_idx,
+                             const void *pc);
+
+/* Traps from a libcall. ra is the libcall's return address, inside the
+** compiled function that called it (used to name that function). */
+noreturn void wrt_libcall_trap(void *vmctx, wrt_trap_code code, void *ra);
+
+/* Installs the fault handlers once per process and an alternate signal
+** stack once per thread. Cheap after the first call on a thread. */
+void wrt_signals_thread_init(void);
+/* The lowest address of the calling thread's stack (0 if unknown). */
+uintptr_t wrt_thread_stack_low(void);
+/* Whether pc lies in the code of a module registered in s. */
+bool wrt_store_is_wasm_pc(const wrt_store *s, const void *pc);
+/* Registers desc's code range (once per descriptor) for the fault handler. */
+bool wrt_store_register_module(wrt_store *s, const wrt_module_desc *desc);
+/* Maps a PC in compiled code to the defined function containing it: the one
+** with the greatest code address <= pc among registered modules. */
+bool wrt_store_func_at_pc(const wrt_store *s, const void *pc, const wrt_module_desc **desc,
+                          uint32_t *func_idx);
+/* The name of func_idx from desc's name table, or NULL. */
+const wrt_name *wrt_desc_func_name(const wrt_module_desc *desc, uint32_t func_idx);
+
+#endif
