@@ -222,24 +222,32 @@ static void op_end(cg_func *f) {
     cg_push(f, fr.phis[i]);
 }
 
+/* One landing block per distinct label (not per entry: tables may have
+** thousands of entries over a few labels, and LLVM's CFG passes grow with the
+** block count); each adds that label's phi inputs and branches. */
 static void op_br_table(cg_func *f, const aotc_instr *in) {
   cg_unit *u = f->u;
   LLVMValueRef idx = cg_pop(f);
-  uint32_t n = in->u.br_table.n_targets, l;
+  uint32_t n = in->u.br_table.n_targets, l, def = 0;
+  LLVMBasicBlockRef from = LLVMGetInsertBlock(u->b);
+  LLVMBasicBlockRef *landing = cg_scratch(f, f->n_frames, sizeof *landing);
+  uint32_t *labels = cg_scratch(f, (size_t)n + 1, sizeof *labels);
   aotc_br_table_iter it;
   aotc_br_table_iter_init(&it, &f->r, in);
-  /* Each target gets a small block that adds its phi inputs and branches. */
-  LLVMBasicBlockRef from = LLVMGetInsertBlock(u->b);
-  LLVMBasicBlockRef *bbs = cg_scratch(f, (size_t)n + 1, sizeof *bbs);
   for (uint32_t i = 0; i <= n && aotc_br_table_next(&it, &l); i++) {
-    bbs[i] = LLVMAppendBasicBlockInContext(u->ctx, f->fn, "br_table");
-    LLVMPositionBuilderAtEnd(u->b, bbs[i]);
-    branch_to(f, l);
+    labels[i] = l;
+    if (!landing[l]) {
+      landing[l] = LLVMAppendBasicBlockInContext(u->ctx, f->fn, "br_table");
+      LLVMPositionBuilderAtEnd(u->b, landing[l]);
+      branch_to(f, l);
+    }
+    def = l;
   }
   LLVMPositionBuilderAtEnd(u->b, from);
-  LLVMValueRef sw = LLVMBuildSwitch(u->b, idx, bbs[n], n);
+  LLVMValueRef sw = LLVMBuildSwitch(u->b, idx, landing[def], n);
   for (uint32_t i = 0; i < n; i++)
-    LLVMAddCase(sw, cg_const_i32(u, i), bbs[i]);
+    if (labels[i] != def)
+      LLVMAddCase(sw, cg_const_i32(u, i), landing[labels[i]]);
   set_unreachable(f);
 }
 
