@@ -77,8 +77,11 @@ static LLVMValueRef array_ptr(cg_unit *u, LLVMTypeRef t, LLVMValueRef *v, uint64
   return private_const(u, LLVMConstArray2(t, v, n));
 }
 
+/* Names are never NULL (even when empty) and are NUL-terminated for debuggers;
+** len excludes the terminator, and names may contain NUL bytes. */
 static LLVMValueRef name_c(cg_unit *u, desc_types *t, const char *p, uint32_t len) {
-  return cstruct(u, t->name, (LLVMValueRef[]){bytes_ptr(u, p, len), c32(u, len)}, 2);
+  LLVMValueRef str = private_const(u, LLVMConstStringInContext2(u->ctx, p, len, false));
+  return cstruct(u, t->name, (LLVMValueRef[]){str, c32(u, len)}, 2);
 }
 
 static LLVMValueRef expr_c(cg_unit *u, desc_types *t, aotc_slice s) {

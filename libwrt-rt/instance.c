@@ -411,7 +411,7 @@ wrt_err wrt_instance_export(wrt_instance *inst, const char *name, wrt_extern *ou
   size_t len = strlen(name);
   const wrt_module_desc *d = inst->desc;
   for (uint32_t i = 0; i < d->n_exports; i++)
-    if (d->exports[i].name.len == len && !memcmp(d->exports[i].name.ptr, name, len))
+    if (d->exports[i].name.len == len && (len == 0 || !memcmp(d->exports[i].name.ptr, name, len)))
       return wrt_instance_export_at(inst, i, NULL, out);
   return WRT_EINVAL;
 }
