@@ -126,6 +126,11 @@ void cg_trap(cg_func *f, wrt_trap_code code);
 LLVMValueRef cg_call_intrinsic(cg_func *f, const char *name, LLVMTypeRef *overloads, unsigned n_ov,
                                LLVMValueRef *args, unsigned n_args);
 
+/* memory.c: native address of a `size`-byte access at index + memarg offset,
+** after the bounds check the memory's mode needs (traps "out of bounds"). */
+LLVMValueRef cg_effective_address(cg_func *f, const aotc_memarg *ma, LLVMValueRef index,
+                                  unsigned size);
+
 /* control.c: opens the function's own frame. */
 bool cg_control_begin_function(cg_func *f);
 
@@ -138,6 +143,8 @@ bool cg_memory(cg_func *f, const aotc_instr *in);
 bool cg_table(cg_func *f, const aotc_instr *in);
 bool cg_variable(cg_func *f, const aotc_instr *in);
 bool cg_ref(cg_func *f, const aotc_instr *in);
+/* simd.c: every v128 instruction (AOTC_FAM_SIMD). */
+bool cg_simd(cg_func *f, const aotc_instr *in);
 void cg_return_values(cg_func *f, uint32_t n, LLVMValueRef *vals);
 /* numeric.c: r with a NaN result forced quiet (see there). */
 LLVMValueRef cg_quiet_nan(cg_func *f, LLVMValueRef r);

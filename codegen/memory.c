@@ -26,7 +26,7 @@ static LLVMValueRef mem_length(cg_func *f, LLVMValueRef def) {
 }
 
 /* The native address of an access of `size` bytes at index + offset. */
-static LLVMValueRef effective_address(cg_func *f, const aotc_memarg *ma, LLVMValueRef index,
+LLVMValueRef cg_effective_address(cg_func *f, const aotc_memarg *ma, LLVMValueRef index,
                                       unsigned size) {
   cg_unit *u = f->u;
   bool is64 = u->m->memories[ma->mem_idx].lim.is64;
@@ -84,7 +84,7 @@ static void load(cg_func *f, const aotc_instr *in) {
   cg_unit *u = f->u;
   access a = access_of(u, in->op);
   unsigned size = (unsigned)LLVMABISizeOfType(u->td, a.mem_t);
-  LLVMValueRef p = effective_address(f, &in->u.mem, cg_pop(f), size);
+  LLVMValueRef p = cg_effective_address(f, &in->u.mem, cg_pop(f), size);
   LLVMValueRef v = LLVMBuildLoad2(u->b, a.mem_t, p, "");
   LLVMSetAlignment(v, 1); /* Wasm alignment is only a hint */
   if (a.mem_t != a.val_t)
@@ -97,7 +97,7 @@ static void store(cg_func *f, const aotc_instr *in) {
   access a = access_of(u, in->op);
   unsigned size = (unsigned)LLVMABISizeOfType(u->td, a.mem_t);
   LLVMValueRef v = cg_pop(f);
-  LLVMValueRef p = effective_address(f, &in->u.mem, cg_pop(f), size);
+  LLVMValueRef p = cg_effective_address(f, &in->u.mem, cg_pop(f), size);
   if (a.mem_t != a.val_t)
     v = LLVMBuildTrunc(u->b, v, a.mem_t, "");
   LLVMSetAlignment(LLVMBuildStore(u->b, v, p), 1);
