@@ -27,6 +27,7 @@ typedef struct cg_unit {
   LLVMTargetMachineRef tm;
   LLVMTargetDataRef td;
   uint32_t ptr_size;
+  uint8_t bounds_checks; /* the effective mode: explicit on 32-bit targets */
   wrt_vmctx_layout layout;
   /* Types. */
   LLVMTypeRef i1, i8, i16, i32, i64, f32, f64, v128, ptr, void_t, intptr;
@@ -95,6 +96,10 @@ typedef struct cg_func {
   void **scratch;
   size_t n_scratch, cap_scratch;
 } cg_func;
+
+/* target.c: canonical triple and default CPU/features for a supported target. */
+bool cg_target_resolve(const char *triple, const char **cpu, const char **features,
+                       const char **canonical, aotc_diag *d);
 
 /* unit.c / func.c helpers */
 LLVMTypeRef cg_valtype(cg_unit *u, aotc_valtype t);

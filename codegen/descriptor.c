@@ -293,7 +293,7 @@ bool cg_descriptor_emit(cg_unit *u) {
   while (nm[nlen])
     nlen++;
   LLVMValueRef fields[33] = {
-      c32(u, WRT_ABI_VERSION), c8(u, u->ptr_size), c8(u, u->opt->bounds_checks),
+      c32(u, WRT_ABI_VERSION), c8(u, u->ptr_size), c8(u, u->bounds_checks),
       name_c(u, &t, nm, nlen), counts, c32(u, l->size),
       c32(u, m->n_types), types_c(u, &t), c32(u, m->n_imports), imports_exports_c(u, &t, true),
       c32(u, m->n_funcs), c32(u, m->n_func_imports), funcs_c(u, &t),

@@ -15,8 +15,7 @@ static LLVMValueRef mem_def(cg_func *f, uint32_t mem_idx) {
 }
 
 static bool explicit_checks(cg_unit *u, uint32_t mem_idx) {
-  return u->opt->bounds_checks == WRT_BOUNDS_EXPLICIT || u->m->memories[mem_idx].lim.is64 ||
-         u->ptr_size < 8;
+  return u->bounds_checks == WRT_BOUNDS_EXPLICIT || u->m->memories[mem_idx].lim.is64;
 }
 
 static LLVMValueRef mem_length(cg_func *f, LLVMValueRef def) {

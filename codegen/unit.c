@@ -125,28 +125,31 @@ static bool target_init(cg_unit *u) {
   LLVMInitializeAllTargetMCs();
   LLVMInitializeAllAsmPrinters();
   char *host = o->triple ? NULL : LLVMGetDefaultTargetTriple();
-  const char *triple = o->triple ? o->triple : host;
+  const char *cpu = o->cpu, *features = o->cpu_features, *triple;
+  bool ok = cg_target_resolve(o->triple ? o->triple : host, &cpu, &features, &triple, u->diag);
+  LLVMDisposeMessage(host);
+  if (!ok)
+    return false;
   LLVMTargetRef target;
   char *err = NULL;
   if (LLVMGetTargetFromTriple(triple, &target, &err)) {
-    aotc_diag_set(u->diag, AOTC_EUNSUPPORTED, AOTC_NO_OFFSET, "unknown target '%s': %s", triple,
+    aotc_diag_set(u->diag, AOTC_EUNSUPPORTED, AOTC_NO_OFFSET, "target '%s': %s", triple,
                   err ? err : "");
     LLVMDisposeMessage(err);
-    LLVMDisposeMessage(host);
     return false;
   }
   LLVMCodeGenOptLevel lvl = o->opt_level <= 0   ? LLVMCodeGenLevelNone
                             : o->opt_level == 1 ? LLVMCodeGenLevelLess
                             : o->opt_level == 2 ? LLVMCodeGenLevelDefault
                                                 : LLVMCodeGenLevelAggressive;
-  u->tm = LLVMCreateTargetMachine(target, triple, o->cpu ? o->cpu : "generic",
-                                  o->cpu_features ? o->cpu_features : "", lvl, LLVMRelocPIC,
+  u->tm = LLVMCreateTargetMachine(target, triple, cpu, features, lvl, LLVMRelocPIC,
                                   LLVMCodeModelDefault);
   LLVMSetTarget(u->mod, triple);
-  LLVMDisposeMessage(host);
   u->td = LLVMCreateTargetDataLayout(u->tm);
   LLVMSetModuleDataLayout(u->mod, u->td);
   u->ptr_size = LLVMPointerSize(u->td);
+  /* A 4 GiB reservation is impossible with 32-bit pointers: explicit checks. */
+  u->bounds_checks = u->ptr_size < 8 ? WRT_BOUNDS_EXPLICIT : o->bounds_checks;
   return true;
 }
 

@@ -53,7 +53,12 @@ static void usage(FILE *out) {
         "                      default); explicit: compiled checks on every access\n"
         "  --name=PREFIX       symbol prefix; the descriptor is PREFIX__module\n"
         "                      (default: the input file's stem, sanitised)\n"
-        "  --target=TRIPLE     target triple (default: the host)\n"
+        "  --target=TRIPLE     x86_64-linux-gnu, aarch64-linux-gnu, armv7-linux-gnueabihf\n"
+        "                      (32-bit: explicit bounds checks), riscv64-linux-gnu\n"
+        "                      (default: the host)\n"
+        "  --cpu=NAME          LLVM CPU name (default per target, e.g. x86-64)\n"
+        "  --cpu-features=LIST LLVM target features, e.g. +sse4.1,+avx2 (default per\n"
+        "                      target; riscv64: +m,+a,+f,+d,+c)\n"
         "  --debug             dump LLVM IR on internal verifier errors\n"
         "  --help              show this help\n"
         "  --version           show the version\n"
@@ -100,6 +105,10 @@ static int parse_cg_option(const char *a, options *o) {
     o->cg.name = a + 7;
   } else if (!strncmp(a, "--target=", 9) && a[9]) {
     o->cg.triple = a + 9;
+  } else if (!strncmp(a, "--cpu=", 6) && a[6]) {
+    o->cg.cpu = a + 6;
+  } else if (!strncmp(a, "--cpu-features=", 15)) {
+    o->cg.cpu_features = a + 15;
   } else if (!strcmp(a, "--debug")) {
     o->cg.debug = true;
   } else {

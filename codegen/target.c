@@ -1,0 +1,59 @@
+/*
+** target.c: the targets wasm2obj supports and what each one assumes when the
+** user says nothing more: CPU, ISA features (so lld links the object against
+** the distro's libc: riscv64 needs the double-float ABI) and pointer width.
+** Creating the LLVM target machine itself is unit.c's job.
+*/
+#include "cg_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct target_info {
+  const char *triple;
+  const char *cpu;
+  const char *features;
+} target_info;
+
+static const target_info targets[] = {
+    {"x86_64-linux-gnu", "x86-64", ""},
+    {"aarch64-linux-gnu", "generic", "+neon"},
+    {"armv7-linux-gnueabihf", "generic", "+armv7-a,+vfp3,+neon,+thumb2"},
+    {"riscv64-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c"},
+};
+
+/* Accepts the canonical spellings and common aliases (x86_64-pc-linux-gnu,
+** x86_64-unknown-linux-gnu, arm-linux-gnueabihf, ...). */
+static const target_info *find(const char *triple) {
+  char arch[32] = "";
+  sscanf(triple, "%31[^-]", arch);
+  bool linux_gnu = strstr(triple, "linux-gnu") != NULL;
+  if (!linux_gnu)
+    return NULL;
+  if (!strcmp(arch, "x86_64"))
+    return &targets[0];
+  if (!strcmp(arch, "aarch64") || !strcmp(arch, "arm64"))
+    return &targets[1];
+  if ((!strcmp(arch, "armv7") || !strcmp(arch, "arm") || !strcmp(arch, "armv7l")) &&
+      strstr(triple, "gnueabihf"))
+    return &targets[2];
+  if (!strcmp(arch, "riscv64"))
+    return &targets[3];
+  return NULL;
+}
+
+bool cg_target_resolve(const char *triple, const char **cpu, const char **features,
+                       const char **canonical, aotc_diag *d) {
+  const target_info *t = find(triple);
+  if (!t)
+    return aotc_diag_set(d, AOTC_EUNSUPPORTED, AOTC_NO_OFFSET,
+                         "unsupported target '%s' (supported: x86_64-linux-gnu, "
+                         "aarch64-linux-gnu, armv7-linux-gnueabihf, riscv64-linux-gnu)",
+                         triple);
+  *canonical = t->triple;
+  if (!*cpu)
+    *cpu = t->cpu;
+  if (!*features)
+    *features = t->features;
+  return true;
+}
