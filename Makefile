@@ -69,7 +69,7 @@ TEST_HOST := $(B)/bin/test_host
 BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_WRT) $(TEST_HOST)
 
 .PHONY: bench all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
-        check-spec-validate check-spec-guard check-spec-explicit \
+        check-spec-validate check-spec-guard check-spec-explicit check-cross \
         asan release format format-check
 all: $(BINS)
 asan release: ;   # config selectors, see above
@@ -159,10 +159,11 @@ deps:
 	@scripts/install-deps
 
 check: deps
+	@scripts/install-deps --cross
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) all
 	@rm -rf $(T)/logs && mkdir -p $(T)/logs
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) -k check-unit check-golden \
-	  check-spec-validate check-spec-guard check-spec-explicit fuzz-smoke; \
+	  check-spec-validate check-spec-guard check-spec-explicit check-cross fuzz-smoke; \
 	  scripts/summarize $(T)/logs
 
 check-unit: $(TEST_AOTC) $(TEST_WRT) $(TEST_HOST)
@@ -191,6 +192,14 @@ check-spec-guard check-spec-explicit: check-spec-%: $(WRT_WAST)
 	  > $(T)/logs/spec-$*.log 2>&1; rc=$$?; \
 	  grep -E 'FAIL' $(T)/logs/spec-$*.log | head -n 20; \
 	  tail -n 1 $(T)/logs/spec-$*.log | sed 's/^/spec ($*): /'; exit $$rc
+
+# Cross targets (aarch64, riscv64, armv7): the runtime and the host integration
+# test, cross-compiled and run under qemu-user (seconds; part of check).
+check-cross: $(WASM2OBJ)
+	@scripts/install-deps --cross
+	@mkdir -p $(T)/logs
+	@scripts/check-cross $(WASM2OBJ) $(B)/cross > $(T)/logs/cross.log 2>&1; rc=$$?; \
+	  grep ': test_host' $(T)/logs/cross.log; exit $$rc
 
 bless: $(WASM2OBJ)
 	@scripts/golden --bless $(WASM2OBJ) $(T)/golden

@@ -18,9 +18,11 @@ static bool explicit_checks(cg_unit *u, uint32_t mem_idx) {
   return u->bounds_checks == WRT_BOUNDS_EXPLICIT || u->m->memories[mem_idx].lim.is64;
 }
 
+/* wrt_memory_def {uint8_t *base; uint64_t length;}: the length sits at offset 8
+** on every target (after a 4-byte pointer, uint64_t alignment pads to 8). */
 static LLVMValueRef mem_length(cg_func *f, LLVMValueRef def) {
   cg_unit *u = f->u;
-  LLVMValueRef off = cg_const_i32(u, u->ptr_size);
+  LLVMValueRef off = cg_const_i32(u, 8);
   return cg_load(f, u->i64, LLVMBuildInBoundsGEP2(u->b, u->i8, def, &off, 1, ""), "length");
 }
 
