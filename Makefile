@@ -68,7 +68,7 @@ BENCH_VALIDATE := $(B)/bin/bench_validate
 TEST_HOST := $(B)/bin/test_host
 BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_WRT) $(TEST_HOST)
 
-.PHONY: bench all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
+.PHONY: install uninstall bench all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
         check-spec-validate check-spec-guard check-spec-explicit check-cross \
         asan release format format-check
 all: $(BINS)
@@ -230,6 +230,25 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=release all
 	@scripts/bench build/release
+
+# Installation: the compiler, the runtime library, its headers, pkg-config file
+# and man page. `make install PREFIX=/usr/local DESTDIR=/tmp/stage`.
+PREFIX ?= /usr/local
+DESTDIR ?=
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include/wrt $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(WASM2OBJ) $(DESTDIR)$(PREFIX)/bin/wasm2obj
+	install -m 644 $(LIBRT) $(DESTDIR)$(PREFIX)/lib/libwrt-rt.a
+	install -m 644 libwrt-rt/include/wrt.h libwrt-rt/wrt_abi.h $(DESTDIR)$(PREFIX)/include/wrt/
+	sed 's|@PREFIX@|$(PREFIX)|' scripts/wrt.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/wrt.pc
+	install -m 644 docs/wasm2obj.1 $(DESTDIR)$(PREFIX)/share/man/man1/wasm2obj.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/wasm2obj $(DESTDIR)$(PREFIX)/lib/libwrt-rt.a \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/wrt.pc $(DESTDIR)$(PREFIX)/share/man/man1/wasm2obj.1 \
+	  $(DESTDIR)$(PREFIX)/include/wrt/wrt.h $(DESTDIR)$(PREFIX)/include/wrt/wrt_abi.h
+	-rmdir $(DESTDIR)$(PREFIX)/include/wrt 2>/dev/null
 
 format:
 	clang-format -i $(AOTC_SRC) aotc/*.h tools/*.c test/unit/*.c test/unit/*.h test/fuzz/*.c
