@@ -221,7 +221,7 @@ static bool dispatch(cg_func *f, const aotc_instr *in) {
   case AOTC_FAM_NUM: return cg_numeric(f, in);
   case AOTC_FAM_CONV: return cg_convert(f, in);
   case AOTC_FAM_REF: return cg_ref(f, in);
-  case AOTC_FAM_SIMD: return unsupported(f, in, "SIMD code generation is not implemented yet");
+  case AOTC_FAM_SIMD: return cg_simd(f, in);
   }
   return unsupported(f, in, "no lowering");
 }

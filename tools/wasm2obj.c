@@ -65,7 +65,7 @@ static void usage(FILE *out) {
         "\n"
         "Diagnostics: FILE:0xOFFSET: error: MESSAGE (func N). Exit codes: 0 ok,\n"
         "1 malformed/invalid/unsupported input, 2 usage error, 3 I/O or internal error.\n"
-        "SIMD and tail calls are validated but not compiled yet.\n",
+        "Tail calls are validated but not compiled yet.\n",
         out);
 }
 
