@@ -76,13 +76,45 @@ static LLVMValueRef int_unop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValueRef
   }
 }
 
+static bool target_is(cg_unit *u, const char *arch_prefix) {
+  return !strncmp(LLVMGetTarget(u->mod), arch_prefix, strlen(arch_prefix));
+}
+
 static LLVMValueRef float_unop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValueRef a) {
   static const char *const names[] = {"llvm.fabs", NULL,          "llvm.ceil",     "llvm.floor",
                                       "llvm.trunc", "llvm.roundeven", "llvm.sqrt"};
   LLVMTypeRef ov[1] = {t};
   if (k == 1)
     return LLVMBuildFNeg(f->u->b, a, "");
-  return cg_call_intrinsic(f, names[k], ov, 1, &a, 1);
+  LLVMValueRef r = cg_call_intrinsic(f, names[k], ov, 1, &a, 1);
+  /* riscv64's rounding sequences return an sNaN operand unchanged. */
+  if (k >= 2 && k <= 5 && target_is(f->u, "riscv"))
+    r = cg_quiet_nan(f, r);
+  return r;
+}
+
+/*
+** spec: min/max propagate NaN and order -0 < +0. llvm.minimum/maximum say
+** exactly that, but LLVM 19 cannot select f64 minimum on 32-bit ARM; there,
+** pick by comparison, merge equal operands bitwise (OR gives -0 for min, AND
+** +0 for max) and return a quiet NaN when either operand is NaN.
+*/
+static LLVMValueRef float_minmax(cg_func *f, LLVMTypeRef t, bool is_max, LLVMValueRef a,
+                                 LLVMValueRef b) {
+  cg_unit *u = f->u;
+  LLVMTypeRef ov[1] = {t};
+  LLVMValueRef ab[2] = {a, b};
+  if (!target_is(u, "arm") && !target_is(u, "thumb"))
+    return cg_quiet_nan(f, cg_call_intrinsic(f, is_max ? "llvm.maximum" : "llvm.minimum", ov, 1, ab, 2));
+  LLVMTypeRef it = t == u->f32 ? u->i32 : u->i64;
+  LLVMRealPredicate p = is_max ? LLVMRealOGT : LLVMRealOLT;
+  LLVMValueRef x = LLVMBuildSelect(u->b, LLVMBuildFCmp(u->b, p, a, b, ""), a, b, "");
+  LLVMValueRef y = LLVMBuildSelect(u->b, LLVMBuildFCmp(u->b, p, b, a, ""), b, a, "");
+  x = LLVMBuildBitCast(u->b, x, it, ""), y = LLVMBuildBitCast(u->b, y, it, "");
+  LLVMValueRef m = is_max ? LLVMBuildAnd(u->b, x, y, "") : LLVMBuildOr(u->b, x, y, "");
+  LLVMValueRef nan = cg_quiet_nan(f, LLVMBuildFAdd(u->b, a, b, ""));
+  LLVMValueRef uno = LLVMBuildFCmp(u->b, LLVMRealUNO, a, b, "");
+  return LLVMBuildSelect(u->b, uno, nan, LLVMBuildBitCast(u->b, m, t, ""), "");
 }
 
 /*
@@ -120,8 +152,8 @@ static LLVMValueRef float_binop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValue
   case 1: r = LLVMBuildFSub(u->b, a, b, ""); break;
   case 2: r = LLVMBuildFMul(u->b, a, b, ""); break;
   case 3: r = LLVMBuildFDiv(u->b, a, b, ""); break;
-  case 4: return cg_quiet_nan(f, cg_call_intrinsic(f, "llvm.minimum", ov, 1, ab, 2));
-  case 5: return cg_quiet_nan(f, cg_call_intrinsic(f, "llvm.maximum", ov, 1, ab, 2));
+  case 4: return float_minmax(f, t, false, a, b);
+  case 5: return float_minmax(f, t, true, a, b);
   default: return cg_call_intrinsic(f, "llvm.copysign", ov, 1, ab, 2);
   }
   return identity_const(a) || identity_const(b) ? cg_quiet_nan(f, r) : r;
