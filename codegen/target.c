@@ -15,11 +15,13 @@ typedef struct target_info {
   const char *features;
 } target_info;
 
+/* Four-part triples: LLVM reads a three-part "armv7-linux-gnueabihf" as vendor
+** "linux" and an unknown OS, and then picks the soft-float ABI. */
 static const target_info targets[] = {
-    {"x86_64-linux-gnu", "x86-64", ""},
-    {"aarch64-linux-gnu", "generic", "+neon"},
-    {"armv7-linux-gnueabihf", "generic", "+armv7-a,+vfp3,+neon,+thumb2"},
-    {"riscv64-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c"},
+    {"x86_64-unknown-linux-gnu", "x86-64", ""},
+    {"aarch64-unknown-linux-gnu", "generic", "+neon"},
+    {"armv7-unknown-linux-gnueabihf", "generic", "+armv7-a,+vfp3,+neon,+thumb2"},
+    {"riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c"},
 };
 
 /* Accepts the canonical spellings and common aliases (x86_64-pc-linux-gnu,

@@ -242,53 +242,6 @@ static bool verify(cg_unit *u) {
   return true;
 }
 
-static bool is_arm_hard_float(cg_unit *u) {
-  const char *t = LLVMGetTarget(u->mod);
-  size_t n = strlen(t);
-  return (!strncmp(t, "arm", 3) || !strncmp(t, "thumb", 5)) && n > 2 && !strcmp(t + n - 2, "hf");
-}
-
-/*
-** The LLVM-C API cannot set the float ABI, and LLVM then compiles armv7
-** "gnueabihf" code with the soft-float calling convention. Our functions, the
-** runtime (built by clang for the hard-float distro) and typed callers must
-** agree: give every function and call the VFP (hard-float) convention.
-*/
-static void use_arm_vfp_cc(cg_unit *u) {
-  if (!is_arm_hard_float(u))
-    return;
-  for (LLVMValueRef fn = LLVMGetFirstFunction(u->mod); fn; fn = LLVMGetNextFunction(fn)) {
-    if (LLVMGetIntrinsicID(fn))
-      continue;
-    LLVMSetFunctionCallConv(fn, LLVMARMAAPCSVFPCallConv);
-    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
-      for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in; in = LLVMGetNextInstruction(in)) {
-        if (!LLVMIsACallInst(in))
-          continue;
-        LLVMValueRef callee = LLVMGetCalledValue(in);
-        if (LLVMIsAFunction(callee) && LLVMGetIntrinsicID(callee))
-          continue;
-        LLVMSetInstructionCallConv(in, LLVMARMAAPCSVFPCallConv);
-      }
-  }
-}
-
-/* With the VFP convention in use, the ELF header must say hard-float (LLVM
-** would mark it soft-float, and the hard-float loader refuses such objects). */
-static void fix_arm_float_abi(cg_unit *u, LLVMMemoryBufferRef buf) {
-  size_t n = LLVMGetBufferSize(buf);
-  unsigned char *p = (unsigned char *)(uintptr_t)LLVMGetBufferStart(buf);
-  if (n < 52 || !is_arm_hard_float(u))
-    return;
-  /* ELFCLASS32, little-endian, e_machine EM_ARM (40); e_flags at offset 36. */
-  if (p[4] != 1 || p[5] != 1 || p[18] != 40 || p[19] != 0)
-    return;
-  uint32_t flags = (uint32_t)p[36] | (uint32_t)p[37] << 8 | (uint32_t)p[38] << 16 | (uint32_t)p[39] << 24;
-  flags = (flags & ~UINT32_C(0x200)) | UINT32_C(0x400); /* EF_ARM_ABI_FLOAT_HARD */
-  for (int i = 0; i < 4; i++)
-    p[36 + i] = (unsigned char)(flags >> (8 * i));
-}
-
 static bool write_object(cg_unit *u, const char *path) {
   char *err = NULL;
   LLVMMemoryBufferRef buf;
@@ -297,7 +250,6 @@ static bool write_object(cg_unit *u, const char *path) {
     LLVMDisposeMessage(err);
     return false;
   }
-  fix_arm_float_abi(u, buf);
   FILE *fp = fopen(path, "wb");
   size_t n = LLVMGetBufferSize(buf);
   bool ok = fp && fwrite(LLVMGetBufferStart(buf), 1, n, fp) == n;
@@ -354,9 +306,7 @@ bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *ou
   }
   for (uint32_t i = 0; ok && i < m->n_codes; i++)
     ok = cg_func_emit(&u, i);
-  if (ok && cg_descriptor_emit(&u))
-    use_arm_vfp_cc(&u);
-  ok = ok && u.diag->code == AOTC_OK && verify(&u) && run_passes(&u) && write_object(&u, out_path);
+  ok = ok && cg_descriptor_emit(&u) && verify(&u) && run_passes(&u) && write_object(&u, out_path);
   unit_free(&u);
   return ok;
 }

@@ -1,22 +1,19 @@
 /*
-** wast_exec.c: runs a script's modules the way an embedder would. Each module
-** is compiled with cg_compile_object, linked into a shared object with
-** ld.lld, dlopened and instantiated in the file's one wrt_store, next to the
-** "spectest" host module and every registered instance; actions then call
-** exports with wrt_call. It does not parse values (wast_value.c) or decide
-** which commands run (the dispatch table in wrt-wast.c).
+** wast_exec.c: runs a script's commands the way an embedder would. Each
+** command is one line of the format in wrt-exec.c's header: modules are
+** shared objects that are dlopened and instantiated in the script's one
+** wrt_store, next to the "spectest" host module and every registered
+** instance; actions call exports with wrt_call and assertions check what
+** they did. The same code runs inside wrt-wast and, built for a cross
+** target, as wrt-exec under qemu-user. Compiling modules and reading the
+** JSON scripts is wrt-wast's (wast_convert.c); values are wast_value.c's.
 */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cg.h"
-#include "wast.h"
-
-/* The linker that turns codegen's relocatable objects into loadable ones; the
-** LLVM major matches the code generator's (Makefile LLVM_CONFIG). */
-static const char linker_program[] = "ld.lld-19";
+#include "wast_exec.h"
 
 enum { WHY_SIZE = 1024 };
 
@@ -69,6 +66,8 @@ typedef struct spectest_env {
 ** the end), as in the script's semantics.
 */
 struct wast_session {
+  wast_report *r;
+  char *dir; /* relative shared-object paths are resolved against it */
   wrt_engine *engine;
   wrt_store *store;
   wrt_linker *linker;
@@ -76,7 +75,6 @@ struct wast_session {
   spectest_env print_env[N_SPECTEST_FUNCS];
   void **handles;
   size_t n_handles, cap_handles;
-  unsigned n_compiled; /* names the next module m<n> and its files <n>.o, <n>.so */
   mod_ref current;
   named_mod *named;
   size_t n_named, cap_named;
@@ -148,21 +146,23 @@ static bool spectest_init(wast_session *s, bool verbose) {
 
 /* ---------------------------------------------------------------- session */
 
-wast_session *wast_session_new(wast_file *f) {
+wast_session *wast_session_new(wast_report *r, const char *dir) {
   wast_session *s = calloc(1, sizeof *s);
   if (!s)
     wast_die_oom();
+  s->r = r;
+  s->dir = wast_printf("%s", dir);
   s->engine = wrt_engine_new();
   s->store = s->engine ? wrt_store_new(s->engine) : NULL;
   s->linker = s->store ? wrt_linker_new(s->store) : NULL;
   wast_refs_init(&s->refs, s->store);
   if (!s->linker) {
-    printf("%s: FAIL cannot create a wrt engine, store and linker\n", f->rel);
+    printf("%s: FAIL cannot create a wrt engine, store and linker\n", r->rel);
     wast_session_free(s);
     return NULL;
   }
-  if (!spectest_init(s, f->opt->verbose)) {
-    printf("%s: FAIL cannot define the spectest module\n", f->rel);
+  if (!spectest_init(s, r->verbose)) {
+    printf("%s: FAIL cannot define the spectest module\n", r->rel);
     wast_session_free(s);
     return NULL;
   }
@@ -187,6 +187,7 @@ void wast_session_free(wast_session *s) {
   for (size_t i = 0; i < s->n_named; i++)
     free(s->named[i].name);
   free(s->named);
+  free(s->dir);
   free(s);
 }
 
@@ -202,26 +203,12 @@ static void set_module(wast_session *s, const char *name, mod_ref ref) {
   s->named[s->n_named++] = (named_mod){wast_printf("%s", name), ref};
 }
 
-/* The optional "name" field of a command ("$M"), or NULL. */
-static const char *opt_string(json_object *obj, const char *key) {
-  json_object *v;
-  if (json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_string))
-    return json_object_get_string(v);
-  return NULL;
-}
-
-void wast_session_module_skipped(wast_file *f, const wast_command *c) {
-  mod_ref ref = {.state = MOD_SKIPPED, .line = c->line};
-  set_module(f->exec, opt_string(c->obj, "name"), ref);
-}
-
 /*
 ** The module a command refers to: $name, or the current module. Returns
 ** NULL after recording why (a failure, or a skip when the module itself was
 ** skipped: its dependants are not evidence of anything).
 */
-static const mod_ref *resolve_module(wast_file *f, const wast_command *c, const char *name) {
-  const wast_session *s = f->exec;
+static const mod_ref *resolve_module(wast_session *s, const wast_cmd *c, const char *name) {
   const mod_ref *ref = &s->current;
   if (name) {
     ref = NULL;
@@ -229,7 +216,7 @@ static const mod_ref *resolve_module(wast_file *f, const wast_command *c, const 
       if (strcmp(s->named[i].name, name) == 0)
         ref = &s->named[i].ref;
     if (!ref) {
-      wast_fail(f, c, "unknown module %s", name);
+      wast_report_fail(s->r, c, "unknown module %s", name);
       return NULL;
     }
   }
@@ -238,67 +225,123 @@ static const mod_ref *resolve_module(wast_file *f, const wast_command *c, const 
   case MOD_OK:
     return ref;
   case MOD_SKIPPED:
-    wast_skipped(f, c, "module %s%sat line %d was skipped", shown, name ? " " : "", ref->line);
+    wast_report_skipped(s->r, c, "module %s%sat line %d was skipped", shown, name ? " " : "",
+                        ref->line);
     return NULL;
   case MOD_FAILED:
-    wast_fail(f, c, "module %s%sat line %d failed earlier", shown, name ? " " : "", ref->line);
+    wast_report_fail(s->r, c, "module %s%sat line %d failed earlier", shown, name ? " " : "",
+                     ref->line);
     return NULL;
   default:
-    wast_fail(f, c, "no module defined before this command");
+    wast_report_fail(s->r, c, "no module defined before this command");
     return NULL;
   }
 }
 
-/* ---------------------------------------------------------------- compile, link, load */
+/* ---------------------------------------------------------------- the command format */
 
-/* Decode, validate and compile into obj. */
-static bool compile_module(const wast_file *f, const char *filename, const char *name,
-                           const char *obj, char *why, size_t n) {
-  uint8_t *bytes = NULL;
-  aotc_module *m = NULL;
-  aotc_diag d;
-  char buf[512];
-  if (!wast_load_module(f, filename, &bytes, &m, &d)) {
-    aotc_diag_format(&d, filename, buf, sizeof buf);
-    snprintf(why, n, "expected a valid module, got %s", buf);
-    return false;
+/* A cursor over one command line. Tokens are separated by spaces; strings
+** are unquoted in place, which never overwrites text not yet read. */
+typedef struct cursor {
+  char *p;
+} cursor;
+
+static void skip_spaces(cursor *cur) {
+  while (*cur->p == ' ')
+    cur->p++;
+}
+
+static bool at_end(cursor *cur) {
+  skip_spaces(cur);
+  return *cur->p == 0;
+}
+
+/* The next space-delimited word, NUL-terminated in place; NULL at the end. */
+static char *next_word(cursor *cur) {
+  skip_spaces(cur);
+  if (!*cur->p)
+    return NULL;
+  char *w = cur->p;
+  cur->p += strcspn(cur->p, " ");
+  if (*cur->p)
+    *cur->p++ = 0;
+  return w;
+}
+
+static int hex_digit(char ch) {
+  if (ch >= '0' && ch <= '9')
+    return ch - '0';
+  if (ch >= 'a' && ch <= 'f')
+    return ch - 'a' + 10;
+  return -1;
+}
+
+/*
+** The next string: "-" is absent (*s = NULL), otherwise a quoted string
+** with \XX escapes, unquoted in place and NUL-terminated (it may also
+** contain NULs: *len counts them). False if malformed or missing.
+*/
+static bool next_string(cursor *cur, char **s, size_t *len) {
+  skip_spaces(cur);
+  char *p = cur->p;
+  if (p[0] == '-' && (p[1] == ' ' || p[1] == 0)) {
+    *s = NULL;
+    cur->p = p + 1;
+    return true;
   }
-  cg_options o;
-  cg_options_init(&o);
-  o.opt_level = f->opt->opt_level;
-  if (f->opt->bounds_checks >= 0)
-    o.bounds_checks = (uint8_t)f->opt->bounds_checks;
-  o.name = name;
-  aotc_diag_init(&d);
-  bool ok = cg_compile_object(m, &o, obj, &d);
-  aotc_module_free(m);
-  free(bytes);
-  if (ok && d.code == AOTC_OK)
-    return true;
-  /* A failure without a diagnostic is a contract violation: say so rather than print "ok". */
-  if (d.code == AOTC_OK)
-    aotc_diag_set(&d, AOTC_EINTERNAL, AOTC_NO_OFFSET,
-                  ok ? "diagnostic set on success" : "failed without a diagnostic");
-  aotc_diag_format(&d, filename, buf, sizeof buf);
-  snprintf(why, n, "cg_compile_object failed: %s", buf);
-  return false;
+  if (*p != '"')
+    return false;
+  char *out = p, *in = p + 1;
+  while (*in != '"') {
+    if (*in == 0)
+      return false;
+    if (*in != '\\') {
+      *out++ = *in++;
+      continue;
+    }
+    int hi = hex_digit(in[1]), lo = hi < 0 ? -1 : hex_digit(in[2]);
+    if (lo < 0)
+      return false;
+    *out++ = (char)(hi * 16 + lo);
+    in += 3;
+  }
+  if (in[1] != ' ' && in[1] != 0)
+    return false;
+  *out = 0;
+  *s = p;
+  if (len)
+    *len = (size_t)(out - p);
+  cur->p = in + 1;
+  return true;
 }
 
-static bool link_object(const char *obj, const char *so, const char *log, char *why, size_t n) {
-  const char *argv[] = {linker_program, "-shared", "-o", so, obj, NULL};
-  char how[256], first[256];
-  if (wast_spawn(argv, log, how, sizeof how))
-    return true;
-  wast_log_first_line(log, first, sizeof first);
-  snprintf(why, n, "%s%s%s", how, *first ? ": " : "", first);
-  return false;
+void wast_buf_quote(wast_buf *b, const char *s, size_t len) {
+  wast_buf_add(b, "\"");
+  for (size_t i = 0; i < len; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
+      wast_buf_add(b, "\\%02x", ch);
+    else
+      wast_buf_add(b, "%c", ch);
+  }
+  wast_buf_add(b, "\"");
 }
 
-/* dlopen + dlsym. The handle is kept even on failure to find the symbol, so
-** that every successful dlopen has its dlclose in wast_session_free. */
-static const wrt_module_desc *load_object(wast_session *s, const char *so, const char *name,
+/* A string that must be present. */
+static bool need_string(cursor *cur, char **s) {
+  return next_string(cur, s, NULL) && *s;
+}
+
+/* ---------------------------------------------------------------- load and instantiate */
+
+/* dlopen + dlsym of PREFIX__module. The handle is kept even on failure to
+** find the symbol, so that every successful dlopen has its dlclose in
+** wast_session_free. Returns NULL with why set. */
+static const wrt_module_desc *load_object(wast_session *s, const char *so, const char *prefix,
                                           char *why, size_t n) {
-  void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+  char *path = so[0] == '/' ? wast_printf("%s", so) : wast_printf("%s/%s", s->dir, so);
+  void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  free(path);
   if (!h) {
     const char *e = dlerror();
     snprintf(why, n, "dlopen failed: %s", e ? e : "unknown error");
@@ -309,39 +352,16 @@ static const wrt_module_desc *load_object(wast_session *s, const char *so, const
     s->handles = wast_xrealloc(s->handles, s->cap_handles * sizeof *s->handles);
   }
   s->handles[s->n_handles++] = h;
-  char sym[64];
-  snprintf(sym, sizeof sym, "%s__module", name);
+  char *sym = wast_printf("%s__module", prefix);
   dlerror();
   const wrt_module_desc *desc = dlsym(h, sym);
   if (!desc) {
     const char *e = dlerror();
     snprintf(why, n, "dlsym %s failed: %s", sym, e ? e : "null symbol");
   }
+  free(sym);
   return desc;
 }
-
-/*
-** The whole pipeline for one module command: WORKDIR/<file>/<n>.o, <n>.so and
-** the descriptor m<n>__module. Returns NULL with why set.
-*/
-static const wrt_module_desc *module_load(wast_file *f, const char *filename, char *why, size_t n) {
-  wast_session *s = f->exec;
-  unsigned idx = s->n_compiled++;
-  char name[32];
-  snprintf(name, sizeof name, "m%u", idx);
-  char *obj = wast_printf("%s/%u.o", f->json_dir, idx);
-  char *so = wast_printf("%s/%u.so", f->json_dir, idx);
-  char *log = wast_printf("%s/%u.ld.log", f->json_dir, idx);
-  const wrt_module_desc *desc = NULL;
-  if (compile_module(f, filename, name, obj, why, n) && link_object(obj, so, log, why, n))
-    desc = load_object(s, so, name, why, n);
-  free(obj);
-  free(so);
-  free(log);
-  return desc;
-}
-
-/* ---------------------------------------------------------------- instantiation */
 
 typedef struct inst_result {
   wrt_err err;
@@ -414,93 +434,111 @@ static bool trap_matches(const wrt_trap *t, const char *text) {
 
 /* ---------------------------------------------------------------- module commands */
 
-void wast_exec_module(wast_file *f, const wast_command *c) {
-  mod_ref ref = {.state = MOD_FAILED, .line = c->line};
-  const char *name = opt_string(c->obj, "name");
-  const char *filename =
-      wast_module_is_binary(f, c) ? wast_need_string(f, c, c->obj, "filename") : NULL;
-  if (filename) {
+static void fail_malformed(wast_session *s, const wast_cmd *c) {
+  wast_report_fail(s->r, c, "malformed command line");
+}
+
+/* module LINE NAME SO PREFIX (given MOD_NONE: load and instantiate it), or
+** module_failed / module_skipped LINE NAME (given: the state to record). */
+static void exec_module(wast_session *s, const wast_cmd *c, cursor *cur, mod_state given) {
+  mod_ref ref = {.state = given == MOD_NONE ? MOD_FAILED : given, .line = c->line};
+  char *name = NULL, *so = NULL, *prefix = NULL;
+  bool ok = next_string(cur, &name, NULL);
+  if (ok && given == MOD_NONE)
+    ok = need_string(cur, &so) && need_string(cur, &prefix);
+  if (!ok || !at_end(cur)) {
+    fail_malformed(s, c);
+  } else if (given == MOD_NONE) {
     char why[WHY_SIZE];
-    const wrt_module_desc *desc = module_load(f, filename, why, sizeof why);
+    const wrt_module_desc *desc = load_object(s, so, prefix, why, sizeof why);
     inst_result r;
     if (!desc) {
-      wast_fail(f, c, "%s: %s", filename, why);
+      wast_report_fail(s->r, c, "%s: %s", so, why);
     } else {
-      instantiate(f->exec, desc, &r);
+      instantiate(s, desc, &r);
       if (r.err == WRT_OK) {
         ref.state = MOD_OK;
         ref.inst = r.inst;
         ref.desc = desc;
-        wast_pass(f, c);
+        wast_report_pass(s->r, c);
       } else {
         describe_inst(&r, why, sizeof why);
-        wast_fail(f, c, "%s: instantiation failed: %s", filename, why);
+        wast_report_fail(s->r, c, "%s: instantiation failed: %s", so, why);
       }
     }
   }
-  set_module(f->exec, name, ref);
+  set_module(s, ok ? name : NULL, ref);
 }
 
 /*
 ** assert_unlinkable, assert_uninstantiable and the module form of
-** assert_trap: the module must compile, and instantiation must fail with
-** `want`. The message is compared like assert_invalid's: the error class is
-** what the spec requires, a different wording is a counted mismatch.
+** assert_trap ("module SO PREFIX" after the text): instantiation must fail
+** with `want`. The message is compared like assert_invalid's: the error
+** class is what the spec requires, a different wording is a counted mismatch.
 */
-static void expect_instantiate_error(wast_file *f, const wast_command *c, wrt_err want) {
-  if (!wast_module_is_binary(f, c))
+static void expect_instantiate_error(wast_session *s, const wast_cmd *c, cursor *cur,
+                                     const char *text, wrt_err want) {
+  char *so, *prefix;
+  if (!need_string(cur, &so) || !need_string(cur, &prefix) || !at_end(cur)) {
+    fail_malformed(s, c);
     return;
-  const char *filename = wast_need_string(f, c, c->obj, "filename");
-  const char *text = filename ? wast_need_string(f, c, c->obj, "text") : NULL;
-  if (!text)
-    return;
+  }
   char why[WHY_SIZE];
-  const wrt_module_desc *desc = module_load(f, filename, why, sizeof why);
+  const wrt_module_desc *desc = load_object(s, so, prefix, why, sizeof why);
   if (!desc) {
-    wast_fail(f, c, "%s: %s", filename, why);
+    wast_report_fail(s->r, c, "%s: %s", so, why);
     return;
   }
   inst_result r;
-  instantiate(f->exec, desc, &r);
+  instantiate(s, desc, &r);
   const char *want_s = want == WRT_ELINK ? "link error" : "trap";
   if (r.err == WRT_OK) {
-    wast_fail(f, c, "%s: instantiated; expected %s \"%s\"", filename, want_s, text);
+    wast_report_fail(s->r, c, "%s: instantiated; expected %s \"%s\"", so, want_s, text);
     return;
   }
   describe_inst(&r, why, sizeof why);
   if (r.err != want) {
-    wast_fail(f, c, "%s: expected %s \"%s\", got %s", filename, want_s, text, why);
+    wast_report_fail(s->r, c, "%s: expected %s \"%s\", got %s", so, want_s, text, why);
     return;
   }
-  wast_pass(f, c);
+  wast_report_pass(s->r, c);
   if (want == WRT_ETRAP ? !trap_matches(&r.trap, text)
                         : strncmp(r.diag.msg, text, strlen(text)) != 0)
-    wast_mismatch(f, c, text, why);
+    wast_report_mismatch(s->r, c, text, why);
 }
 
-void wast_exec_assert_unlinkable(wast_file *f, const wast_command *c) {
-  expect_instantiate_error(f, c, WRT_ELINK);
-}
-
-void wast_exec_assert_uninstantiable(wast_file *f, const wast_command *c) {
-  expect_instantiate_error(f, c, WRT_ETRAP);
-}
-
-void wast_exec_register(wast_file *f, const wast_command *c) {
-  const char *as = wast_need_string(f, c, c->obj, "as");
-  if (!as)
+/* register LINE NAME AS */
+static void exec_register(wast_session *s, const wast_cmd *c, cursor *cur) {
+  char *name, *as;
+  if (!next_string(cur, &name, NULL) || !need_string(cur, &as) || !at_end(cur)) {
+    fail_malformed(s, c);
     return;
-  const mod_ref *m = resolve_module(f, c, opt_string(c->obj, "name"));
+  }
+  const mod_ref *m = resolve_module(s, c, name);
   if (!m)
     return;
-  wrt_err e = wrt_linker_define_instance(f->exec->linker, as, m->inst);
+  wrt_err e = wrt_linker_define_instance(s->linker, as, m->inst);
   if (e != WRT_OK)
-    wast_fail(f, c, "wrt_linker_define_instance(\"%s\"): %s", as, err_name(e));
+    wast_report_fail(s->r, c, "wrt_linker_define_instance(\"%s\"): %s", as, err_name(e));
   else
-    wast_pass(f, c);
+    wast_report_pass(s->r, c);
 }
 
 /* ---------------------------------------------------------------- actions */
+
+/*
+** "invoke MODULE FIELD ARG..." or "get MODULE FIELD", parsed. args are
+** parsed values (externrefs resolved in the store); field may contain NULs.
+*/
+typedef struct action {
+  bool is_invoke;
+  char *module; /* NULL: the current module */
+  char *field;
+  size_t field_len;
+  wrt_val *args;
+  size_t n_args;
+  char what[160]; /* "invoke \"field\"" for messages */
+} action;
 
 /* The outcome of an action that ran: err is WRT_OK (vals set), WRT_ETRAP
 ** (trap set) or the error wrt_call reported. vals is malloc'd. */
@@ -509,7 +547,6 @@ typedef struct action_out {
   wrt_trap trap;
   wrt_val *vals;
   size_t n;
-  char what[160]; /* "invoke \"field\"" for messages */
 } action_out;
 
 /* Copies a script name for a message, escaping control bytes (names.wast
@@ -524,6 +561,64 @@ static void quote_name(const char *s, size_t len, char *buf, size_t n) {
       buf[o++] = (char)ch;
   }
   buf[o] = 0;
+}
+
+/* Parses values up to the end of the line or up to and including "=>"
+** (then *arrow is set); false after recording a failure. */
+static bool parse_values(wast_session *s, const wast_cmd *c, cursor *cur, bool patterns,
+                         wast_expected **out, size_t *n, bool *arrow) {
+  *out = NULL;
+  *n = 0;
+  *arrow = false;
+  size_t cap = 0;
+  for (char *tok; (tok = next_word(cur)) != NULL;) {
+    if (strcmp(tok, "=>") == 0) {
+      *arrow = true;
+      return true;
+    }
+    if (*n == cap) {
+      cap = cap ? 2 * cap : 4;
+      *out = wast_xrealloc(*out, cap * sizeof **out);
+    }
+    char why[256];
+    if (!wast_value_decode(tok, patterns, &s->refs, &(*out)[*n], why, sizeof why)) {
+      wast_report_fail(s->r, c, "%s %zu: %s", patterns ? "expected result" : "argument", *n, why);
+      free(*out);
+      *out = NULL;
+      return false;
+    }
+    (*n)++;
+  }
+  return true;
+}
+
+/* Parses "invoke|get MODULE FIELD ARG..." up to the end or "=>" (then
+** *arrow is set). a->args is the caller's to free, also on failure. */
+static bool parse_action(wast_session *s, const wast_cmd *c, cursor *cur, action *a, bool *arrow) {
+  memset(a, 0, sizeof *a);
+  char *type = next_word(cur);
+  if (!type || (strcmp(type, "invoke") != 0 && strcmp(type, "get") != 0) ||
+      !next_string(cur, &a->module, NULL) || !next_string(cur, &a->field, &a->field_len) ||
+      !a->field) {
+    fail_malformed(s, c);
+    return false;
+  }
+  a->is_invoke = type[0] == 'i';
+  char shown[96];
+  quote_name(a->field, a->field_len, shown, sizeof shown);
+  snprintf(a->what, sizeof a->what, "%s \"%s\"", type, shown);
+  wast_expected *vals;
+  if (!parse_values(s, c, cur, false, &vals, &a->n_args, arrow))
+    return false;
+  a->args = wast_xrealloc(NULL, (a->n_args ? a->n_args : 1) * sizeof *a->args);
+  for (size_t i = 0; i < a->n_args; i++)
+    a->args[i] = vals[i].val;
+  free(vals);
+  if (!a->is_invoke && a->n_args) {
+    fail_malformed(s, c);
+    return false;
+  }
+  return true;
 }
 
 /*
@@ -544,48 +639,23 @@ static wrt_err find_export(const mod_ref *m, const char *name, size_t len, wrt_e
   return WRT_EINVAL;
 }
 
-/* Parses the arguments and checks them against the signature up front, so a
-** script/runtime disagreement reads as such rather than as WRT_EINVAL. */
-static wrt_val *parse_args(wast_file *f, const wast_command *c, json_object *args,
-                           const wrt_functype *ft, size_t *n_args) {
-  size_t n =
-      args && json_object_is_type(args, json_type_array) ? json_object_array_length(args) : 0;
-  if (n != ft->n_params) {
-    wast_fail(f, c, "the function takes %u arguments, the script passes %zu", ft->n_params, n);
-    return NULL;
-  }
-  wrt_val *vals = calloc(n ? n : 1, sizeof *vals);
-  if (!vals)
-    wast_die_oom();
-  for (size_t i = 0; i < n; i++) {
-    char why[256];
-    if (!wast_value_parse(json_object_array_get_idx(args, i), &f->exec->refs, &vals[i], why,
-                          sizeof why)) {
-      wast_fail(f, c, "argument %zu: %s", i, why);
-      free(vals);
-      return NULL;
-    }
-    if (vals[i].kind != ft->params[i]) {
-      wast_fail(f, c, "argument %zu is %s, the function takes %s", i, wast_kind_name(vals[i].kind),
-                wast_kind_name(ft->params[i]));
-      free(vals);
-      return NULL;
-    }
-  }
-  *n_args = n;
-  return vals;
-}
-
-static bool invoke(wast_file *f, const wast_command *c, json_object *action, wrt_func *fn,
+/* Checks the arguments against the signature up front, so a script/runtime
+** disagreement reads as such rather than as WRT_EINVAL, then calls. */
+static bool invoke(wast_session *s, const wast_cmd *c, const action *a, wrt_func *fn,
                    action_out *out) {
-  wast_session *s = f->exec;
   wrt_functype ft = wrt_func_type(s->store, fn);
-  json_object *args = NULL;
-  json_object_object_get_ex(action, "args", &args);
-  size_t n_args = 0;
-  wrt_val *argv = parse_args(f, c, args, &ft, &n_args);
-  if (!argv)
+  if (a->n_args != ft.n_params) {
+    wast_report_fail(s->r, c, "the function takes %u arguments, the script passes %zu", ft.n_params,
+                     a->n_args);
     return false;
+  }
+  for (size_t i = 0; i < a->n_args; i++) {
+    if (a->args[i].kind != ft.params[i]) {
+      wast_report_fail(s->r, c, "argument %zu is %s, the function takes %s", i,
+                       wast_kind_name(a->args[i].kind), wast_kind_name(ft.params[i]));
+      return false;
+    }
+  }
   out->n = ft.n_results;
   out->vals = calloc(out->n ? out->n : 1, sizeof *out->vals);
   if (!out->vals)
@@ -594,59 +664,35 @@ static bool invoke(wast_file *f, const wast_command *c, json_object *action, wrt
   ** untouched reads as a wrong value, not as a wrong type. */
   for (size_t i = 0; i < out->n; i++)
     out->vals[i].kind = ft.results[i];
-  out->err = wrt_call(s->store, fn, argv, n_args, out->vals, out->n, &out->trap);
-  free(argv);
+  out->err = wrt_call(s->store, fn, a->args, a->n_args, out->vals, out->n, &out->trap);
   return true;
 }
 
 /*
-** Runs the command's "action" (invoke or get). Returns false, with the
-** outcome recorded, when it could not run (bad script, unknown module or
-** export); true when it ran, whatever the result: that is the caller's check.
+** Runs a parsed action. Returns false, with the outcome recorded, when it
+** could not run (unknown module or export); true when it ran, whatever the
+** result: that is the caller's check.
 */
-static bool run_action(wast_file *f, const wast_command *c, action_out *out) {
+static bool run_action(wast_session *s, const wast_cmd *c, const action *a, action_out *out) {
   memset(out, 0, sizeof *out);
   out->trap.func_idx = UINT32_MAX;
-  json_object *action;
-  if (!json_object_object_get_ex(c->obj, "action", &action) ||
-      !json_object_is_type(action, json_type_object)) {
-    wast_fail(f, c, "missing object field \"action\"");
-    return false;
-  }
-  const char *type = wast_need_string(f, c, action, "type");
-  const char *field = type ? wast_need_string(f, c, action, "field") : NULL;
-  if (!field)
-    return false;
-  json_object *fo;
-  json_object_object_get_ex(action, "field", &fo);
-  size_t field_len = (size_t)json_object_get_string_len(fo);
-  char shown[96];
-  quote_name(field, field_len, shown, sizeof shown);
-  snprintf(out->what, sizeof out->what, "%s \"%s\"", type, shown);
-  const mod_ref *m = resolve_module(f, c, opt_string(action, "module"));
+  const mod_ref *m = resolve_module(s, c, a->module);
   if (!m)
     return false;
   wrt_extern ext;
-  if (find_export(m, field, field_len, &ext) != WRT_OK) {
-    wast_fail(f, c, "%s: no such export", out->what);
+  if (find_export(m, a->field, a->field_len, &ext) != WRT_OK) {
+    wast_report_fail(s->r, c, "%s: no such export", a->what);
     return false;
   }
-  bool is_invoke = strcmp(type, "invoke") == 0;
-  if (!is_invoke && strcmp(type, "get") != 0) {
-    wast_fail(f, c, "unknown action type \"%s\"", type);
-    return false;
-  }
-  uint8_t want = is_invoke ? WRT_EXTERN_FUNC : WRT_EXTERN_GLOBAL;
+  uint8_t want = a->is_invoke ? WRT_EXTERN_FUNC : WRT_EXTERN_GLOBAL;
   if (ext.kind != want) {
-    wast_fail(f, c, "%s: export is of kind %u, not a %s", out->what, ext.kind,
-              is_invoke ? "function" : "global");
+    wast_report_fail(s->r, c, "%s: export is of kind %u, not a %s", a->what, ext.kind,
+                     a->is_invoke ? "function" : "global");
     return false;
   }
-  if (is_invoke)
-    return invoke(f, c, action, ext.of.func, out);
-  out->vals = malloc(sizeof *out->vals);
-  if (!out->vals)
-    wast_die_oom();
+  if (a->is_invoke)
+    return invoke(s, c, a, ext.of.func, out);
+  out->vals = wast_xrealloc(NULL, sizeof *out->vals);
   out->vals[0] = wrt_global_get(ext.of.global);
   out->n = 1;
   out->err = WRT_OK;
@@ -668,57 +714,47 @@ static void format_results(const wast_session *s, const action_out *out, char *b
 }
 
 /* A result other than WRT_OK/WRT_ETRAP: the call itself was refused. */
-static void fail_call_error(wast_file *f, const wast_command *c, const action_out *out) {
-  wast_fail(f, c, "%s: wrt_call failed: %s", out->what, err_name(out->err));
+static void fail_call_error(wast_session *s, const wast_cmd *c, const action *a,
+                            const action_out *out) {
+  wast_report_fail(s->r, c, "%s: wrt_call failed: %s", a->what, err_name(out->err));
 }
 
-void wast_exec_action(wast_file *f, const wast_command *c) {
+/* action LINE ACTION */
+static void exec_action(wast_session *s, const wast_cmd *c, cursor *cur) {
+  action a;
   action_out out;
-  if (!run_action(f, c, &out))
+  bool arrow;
+  if (!parse_action(s, c, cur, &a, &arrow)) {
+    free(a.args);
     return;
-  char buf[WHY_SIZE];
-  if (out.err == WRT_OK) {
-    wast_pass(f, c);
-  } else if (out.err == WRT_ETRAP) {
-    describe_trap(&out.trap, buf, sizeof buf);
-    wast_fail(f, c, "%s: unexpected %s", out.what, buf);
-  } else {
-    fail_call_error(f, c, &out);
   }
-  free(out.vals);
+  if (arrow) {
+    fail_malformed(s, c);
+  } else if (run_action(s, c, &a, &out)) {
+    char buf[WHY_SIZE];
+    if (out.err == WRT_OK) {
+      wast_report_pass(s->r, c);
+    } else if (out.err == WRT_ETRAP) {
+      describe_trap(&out.trap, buf, sizeof buf);
+      wast_report_fail(s->r, c, "%s: unexpected %s", a.what, buf);
+    } else {
+      fail_call_error(s, c, &a, &out);
+    }
+    free(out.vals);
+  }
+  free(a.args);
 }
 
-/* Parses "expected"; NULL (after recording a failure) if it is malformed. */
-static wast_expected *parse_expected(wast_file *f, const wast_command *c, size_t *n) {
-  json_object *arr;
-  if (!json_object_object_get_ex(c->obj, "expected", &arr) ||
-      !json_object_is_type(arr, json_type_array)) {
-    wast_fail(f, c, "missing array field \"expected\"");
-    return NULL;
-  }
-  *n = json_object_array_length(arr);
-  wast_expected *e = calloc(*n ? *n : 1, sizeof *e);
-  if (!e)
-    wast_die_oom();
-  for (size_t i = 0; i < *n; i++) {
-    char why[256];
-    if (!wast_expected_parse(json_object_array_get_idx(arr, i), &f->exec->refs, &e[i], why,
-                             sizeof why)) {
-      wast_fail(f, c, "expected result %zu: %s", i, why);
-      free(e);
-      return NULL;
-    }
-  }
-  return e;
-}
+/* ---------------------------------------------------------------- assertions */
 
 /* Compares every result, listing each one that differs. */
-static void check_results(wast_file *f, const wast_command *c, const action_out *out,
-                          const wast_expected *e, size_t n_expected) {
+static void check_results(wast_session *s, const wast_cmd *c, const action *a,
+                          const action_out *out, const wast_expected *e, size_t n_expected) {
   char msg[4 * WHY_SIZE];
   if (out->n != n_expected) {
-    format_results(f->exec, out, msg, sizeof msg);
-    wast_fail(f, c, "%s: expected %zu results, got %zu: %s", out->what, n_expected, out->n, msg);
+    format_results(s, out, msg, sizeof msg);
+    wast_report_fail(s->r, c, "%s: expected %zu results, got %zu: %s", a->what, n_expected, out->n,
+                     msg);
     return;
   }
   size_t len = 0;
@@ -728,7 +764,7 @@ static void check_results(wast_file *f, const wast_command *c, const action_out 
       continue;
     char want[512], got[512];
     wast_expected_format(&e[i], want, sizeof want);
-    wast_value_format(&out->vals[i], (wast_lane)e[i].lane, &f->exec->refs, got, sizeof got);
+    wast_value_format(&out->vals[i], (wast_lane)e[i].lane, &s->refs, got, sizeof got);
     int k = snprintf(msg + len, sizeof msg - len, "%sresult %zu: expected %s, got %s",
                      len ? "; " : "", i, want, got);
     len += k > 0 ? (size_t)k : 0;
@@ -736,66 +772,181 @@ static void check_results(wast_file *f, const wast_command *c, const action_out 
       break;
   }
   if (msg[0])
-    wast_fail(f, c, "%s: %s", out->what, msg);
+    wast_report_fail(s->r, c, "%s: %s", a->what, msg);
   else
-    wast_pass(f, c);
+    wast_report_pass(s->r, c);
 }
 
-void wast_exec_assert_return(wast_file *f, const wast_command *c) {
+/* assert_return LINE ACTION => EXPECTED... */
+static void exec_assert_return(wast_session *s, const wast_cmd *c, cursor *cur) {
+  action a;
+  bool arrow;
+  wast_expected *e = NULL;
   size_t n_expected = 0;
-  wast_expected *e = parse_expected(f, c, &n_expected);
-  if (!e)
+  if (!parse_action(s, c, cur, &a, &arrow)) {
+    free(a.args);
     return;
-  action_out out;
-  if (run_action(f, c, &out)) {
-    char buf[WHY_SIZE];
-    if (out.err == WRT_OK) {
-      check_results(f, c, &out, e, n_expected);
-    } else if (out.err == WRT_ETRAP) {
-      describe_trap(&out.trap, buf, sizeof buf);
-      wast_fail(f, c, "%s: expected a return, got %s", out.what, buf);
-    } else {
-      fail_call_error(f, c, &out);
+  }
+  if (!arrow) {
+    fail_malformed(s, c);
+  } else if (parse_values(s, c, cur, true, &e, &n_expected, &arrow)) {
+    action_out out;
+    if (arrow) {
+      fail_malformed(s, c);
+    } else if (run_action(s, c, &a, &out)) {
+      char buf[WHY_SIZE];
+      if (out.err == WRT_OK) {
+        check_results(s, c, &a, &out, e, n_expected);
+      } else if (out.err == WRT_ETRAP) {
+        describe_trap(&out.trap, buf, sizeof buf);
+        wast_report_fail(s->r, c, "%s: expected a return, got %s", a.what, buf);
+      } else {
+        fail_call_error(s, c, &a, &out);
+      }
+      free(out.vals);
     }
-    free(out.vals);
   }
   free(e);
+  free(a.args);
 }
 
 /* assert_trap / assert_exhaustion on an action: it must trap with `text`. */
-static void expect_action_trap(wast_file *f, const wast_command *c) {
-  const char *text = wast_need_string(f, c, c->obj, "text");
+static void expect_action_trap(wast_session *s, const wast_cmd *c, cursor *cur, const char *text) {
+  action a;
   action_out out;
-  if (!text || !run_action(f, c, &out))
+  bool arrow;
+  if (!parse_action(s, c, cur, &a, &arrow)) {
+    free(a.args);
     return;
-  char buf[WHY_SIZE];
-  if (out.err == WRT_ETRAP) {
-    if (trap_matches(&out.trap, text)) {
-      wast_pass(f, c);
-    } else {
-      describe_trap(&out.trap, buf, sizeof buf);
-      wast_fail(f, c, "%s: expected trap \"%s\", got %s", out.what, text, buf);
-    }
-  } else if (out.err == WRT_OK) {
-    format_results(f->exec, &out, buf, sizeof buf);
-    wast_fail(f, c, "%s: expected trap \"%s\", returned %s", out.what, text, buf);
-  } else {
-    fail_call_error(f, c, &out);
   }
-  free(out.vals);
+  if (arrow) {
+    fail_malformed(s, c);
+  } else if (run_action(s, c, &a, &out)) {
+    char buf[WHY_SIZE];
+    if (out.err == WRT_ETRAP) {
+      if (trap_matches(&out.trap, text)) {
+        wast_report_pass(s->r, c);
+      } else {
+        describe_trap(&out.trap, buf, sizeof buf);
+        wast_report_fail(s->r, c, "%s: expected trap \"%s\", got %s", a.what, text, buf);
+      }
+    } else if (out.err == WRT_OK) {
+      format_results(s, &out, buf, sizeof buf);
+      wast_report_fail(s->r, c, "%s: expected trap \"%s\", returned %s", a.what, text, buf);
+    } else {
+      fail_call_error(s, c, &a, &out);
+    }
+    free(out.vals);
+  }
+  free(a.args);
 }
 
-/* assert_trap has two forms: on an action, or (older scripts) on a module
-** whose instantiation must trap, which is assert_uninstantiable. */
-void wast_exec_assert_trap(wast_file *f, const wast_command *c) {
-  json_object *v;
-  if (!json_object_object_get_ex(c->obj, "action", &v) &&
-      json_object_object_get_ex(c->obj, "filename", &v))
-    expect_instantiate_error(f, c, WRT_ETRAP);
-  else
-    expect_action_trap(f, c);
+/*
+** The assertions that take a text and then either an action or "module SO
+** PREFIX": assert_trap has both forms (on a module, older scripts mean
+** assert_uninstantiable), assert_exhaustion takes an action, and
+** assert_unlinkable and assert_uninstantiable take a module.
+*/
+static void exec_text_assertion(wast_session *s, const wast_cmd *c, cursor *cur) {
+  char *text;
+  if (!need_string(cur, &text)) {
+    fail_malformed(s, c);
+    return;
+  }
+  skip_spaces(cur);
+  bool on_module = strncmp(cur->p, "module ", 7) == 0;
+  bool takes_action = c->kind == WAST_ASSERT_TRAP || c->kind == WAST_ASSERT_EXHAUSTION;
+  bool takes_module = c->kind != WAST_ASSERT_EXHAUSTION;
+  if (on_module && takes_module) {
+    next_word(cur);
+    expect_instantiate_error(s, c, cur, text,
+                             c->kind == WAST_ASSERT_UNLINKABLE ? WRT_ELINK : WRT_ETRAP);
+  } else if (!on_module && takes_action) {
+    expect_action_trap(s, c, cur, text);
+  } else {
+    fail_malformed(s, c);
+  }
 }
 
-void wast_exec_assert_exhaustion(wast_file *f, const wast_command *c) {
-  expect_action_trap(f, c);
+/* ---------------------------------------------------------------- dispatch */
+
+typedef void (*exec_fn)(wast_session *s, const wast_cmd *c, cursor *cur);
+
+static void exec_plain_module(wast_session *s, const wast_cmd *c, cursor *cur) {
+  exec_module(s, c, cur, MOD_NONE);
+}
+
+static void exec_failed_module(wast_session *s, const wast_cmd *c, cursor *cur) {
+  exec_module(s, c, cur, MOD_FAILED);
+}
+
+static void exec_skipped_module(wast_session *s, const wast_cmd *c, cursor *cur) {
+  exec_module(s, c, cur, MOD_SKIPPED);
+}
+
+/* The command words. module_failed and module_skipped record an outcome
+** wrt-wast already counted, so that later commands on the module see it. */
+static const struct {
+  const char *word;
+  wast_kind kind;
+  exec_fn fn;
+} commands[] = {
+    {"module", WAST_MODULE, exec_plain_module},
+    {"module_failed", WAST_MODULE, exec_failed_module},
+    {"module_skipped", WAST_MODULE, exec_skipped_module},
+    {"register", WAST_REGISTER, exec_register},
+    {"action", WAST_ACTION, exec_action},
+    {"assert_return", WAST_ASSERT_RETURN, exec_assert_return},
+    {"assert_trap", WAST_ASSERT_TRAP, exec_text_assertion},
+    {"assert_exhaustion", WAST_ASSERT_EXHAUSTION, exec_text_assertion},
+    {"assert_unlinkable", WAST_ASSERT_UNLINKABLE, exec_text_assertion},
+    {"assert_uninstantiable", WAST_ASSERT_UNINSTANTIABLE, exec_text_assertion},
+};
+enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
+
+/* The command word's row, or N_COMMANDS; the word ends at a space or the end. */
+static size_t command_index(const char *text) {
+  size_t len = strcspn(text, " ");
+  for (size_t i = 0; i < N_COMMANDS; i++)
+    if (strlen(commands[i].word) == len && memcmp(text, commands[i].word, len) == 0)
+      return i;
+  return N_COMMANDS;
+}
+
+bool wast_line_peek(const char *text, wast_cmd *c) {
+  size_t i = command_index(text);
+  if (i == N_COMMANDS)
+    return false;
+  const char *p = text + strlen(commands[i].word);
+  char *end;
+  long line = strtol(p, &end, 10);
+  if (*p != ' ' || end == p || (*end && *end != ' ') || line <= 0 || line > INT32_MAX)
+    return false;
+  c->type = commands[i].word;
+  c->line = (int)line;
+  c->kind = commands[i].kind;
+  return true;
+}
+
+bool wast_line_script(char *text, char **name) {
+  if (strncmp(text, "script ", 7) != 0)
+    return false;
+  cursor cur = {text + 7};
+  return need_string(&cur, name) && at_end(&cur);
+}
+
+void wast_session_exec(wast_session *s, char *text) {
+  wast_cmd c = {.type = "command", .line = 0, .kind = WAST_OTHER};
+  size_t i = command_index(text);
+  if (!wast_line_peek(text, &c)) {
+    wast_report_fail(s->r, &c, "unknown or malformed command line: %.60s", text);
+    return;
+  }
+  cursor cur = {text};
+  next_word(&cur); /* the command word */
+  next_word(&cur); /* the line number */
+  /* module_failed and module_skipped report as the module command they stand for. */
+  if (c.kind == WAST_MODULE)
+    c.type = "module";
+  commands[i].fn(s, &c, &cur);
 }

@@ -1,10 +1,12 @@
 /*
 ** wast_value.c: the spec scripts' values. wast2json writes every number as
 ** the unsigned decimal of its bit pattern ("4294967295" is i32 -1, floats are
-** their IEEE bits), v128 as an array of lanes with a "lane_type", references
-** as "null" or a host reference number. This file turns them into wrt_vals,
-** compares results (bits, NaN patterns, reference identity) and prints both
-** sides for failure messages. It runs no code and owns no store.
+** their IEEE bits), v128 as lanes with a "lane_type", references as "null" or
+** a host reference number; wrt-wast turns each into one token of the command
+** format ("i32:4294967295", "v128:f32:0,nan:canonical,0,0", "externref:1"),
+** which this file parses into wrt_vals. It also compares results (bits, NaN
+** patterns, reference identity) and prints both sides for failure messages.
+** It runs no code and owns no store; it is built for every target.
 */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wast.h"
+#include "wast_exec.h"
 
 /* ---------------------------------------------------------------- host references */
 
@@ -72,9 +74,10 @@ static const struct {
     [WAST_LANE_F64] = {"f64", 2, 64},
 };
 
-static wast_lane lane_from_name(const char *s) {
+/* The lane type spelled by s[0..len), or WAST_LANE_NONE. */
+static wast_lane lane_from_name(const char *s, size_t len) {
   for (int l = WAST_LANE_I8; l <= WAST_LANE_F64; l++)
-    if (strcmp(s, lane_info[l].name) == 0)
+    if (strlen(lane_info[l].name) == len && memcmp(s, lane_info[l].name, len) == 0)
       return (wast_lane)l;
   return WAST_LANE_NONE;
 }
@@ -104,36 +107,43 @@ const char *wast_kind_name(uint8_t kind) {
   }
 }
 
-static uint8_t kind_from_name(const char *s) {
+/* The value type spelled by s[0..len), or 0. */
+static uint8_t kind_from_name(const char *s, size_t len) {
   static const uint8_t kinds[] = {WRT_I32,  WRT_I64,     WRT_F32,      WRT_F64,
                                   WRT_V128, WRT_FUNCREF, WRT_EXTERNREF};
-  for (size_t i = 0; i < sizeof kinds; i++)
-    if (strcmp(s, wast_kind_name(kinds[i])) == 0)
+  for (size_t i = 0; i < sizeof kinds; i++) {
+    const char *name = wast_kind_name(kinds[i]);
+    if (strlen(name) == len && memcmp(s, name, len) == 0)
       return kinds[i];
+  }
   return 0;
 }
 
-/* An unsigned decimal of at most `bits` bits. strtoull alone would accept a
-** sign, spaces and overflow silently, none of which wast2json writes. */
-static bool parse_bits(const char *s, unsigned bits, uint64_t *out) {
-  if (*s < '0' || *s > '9')
+/* An unsigned decimal of at most `bits` bits in s[0..len). strtoull alone
+** would accept a sign, spaces and overflow silently, none of which
+** wast2json writes. */
+static bool parse_bits(const char *s, size_t len, unsigned bits, uint64_t *out) {
+  char digits[24];
+  if (len == 0 || len >= sizeof digits)
     return false;
+  for (size_t i = 0; i < len; i++)
+    if (s[i] < '0' || s[i] > '9')
+      return false;
+  memcpy(digits, s, len);
+  digits[len] = 0;
   errno = 0;
-  char *end;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (*end || errno == ERANGE)
-    return false;
-  if (bits < 64 && v >> bits)
+  unsigned long long v = strtoull(digits, NULL, 10);
+  if (errno == ERANGE || (bits < 64 && v >> bits))
     return false;
   *out = v;
   return true;
 }
 
-/* A NaN pattern name, or WAST_NAN_NONE. */
-static wast_nan nan_from_name(const char *s) {
-  if (strcmp(s, "nan:canonical") == 0)
+/* The NaN pattern spelled by s[0..len), or WAST_NAN_NONE. */
+static wast_nan nan_from_name(const char *s, size_t len) {
+  if (len == 13 && memcmp(s, "nan:canonical", 13) == 0)
     return WAST_NAN_CANONICAL;
-  if (strcmp(s, "nan:arithmetic") == 0)
+  if (len == 14 && memcmp(s, "nan:arithmetic", 14) == 0)
     return WAST_NAN_ARITHMETIC;
   return WAST_NAN_NONE;
 }
@@ -151,29 +161,30 @@ static uint64_t get_le(const uint8_t *src, unsigned bytes) {
   return v;
 }
 
-static bool parse_v128(json_object *o, json_object *value, bool patterns, wast_expected *e,
-                       char *why, size_t n) {
-  json_object *lt;
-  if (!json_object_object_get_ex(o, "lane_type", &lt) || !json_object_is_type(lt, json_type_string))
-    return snprintf(why, n, "v128 without a \"lane_type\""), false;
-  wast_lane lane = lane_from_name(json_object_get_string(lt));
+/* "LANE:L0,L1,...": exactly as many lanes as the lane type has. */
+static bool parse_v128(const char *s, bool patterns, wast_expected *e, char *why, size_t n) {
+  const char *colon = strchr(s, ':');
+  wast_lane lane = colon ? lane_from_name(s, (size_t)(colon - s)) : WAST_LANE_NONE;
   if (lane == WAST_LANE_NONE)
-    return snprintf(why, n, "unknown lane_type \"%s\"", json_object_get_string(lt)), false;
+    return snprintf(why, n, "v128 \"%s\" without a known lane type", s), false;
   e->lane = (uint8_t)lane;
   unsigned lanes = lane_info[lane].lanes, bits = lane_info[lane].bits;
-  if (!json_object_is_type(value, json_type_array) || json_object_array_length(value) != lanes)
-    return snprintf(why, n, "v128 %s value needs %u lanes", lane_info[lane].name, lanes), false;
+  const char *p = colon + 1;
   for (unsigned i = 0; i < lanes; i++) {
-    json_object *item = json_object_array_get_idx(value, i);
-    const char *s = json_object_is_type(item, json_type_string) ? json_object_get_string(item) : "";
-    wast_nan nan = patterns && lane_is_float(lane) ? nan_from_name(s) : WAST_NAN_NONE;
+    size_t len = strcspn(p, ",");
+    wast_nan nan = patterns && lane_is_float(lane) ? nan_from_name(p, len) : WAST_NAN_NONE;
     uint64_t v = 0;
     if (nan != WAST_NAN_NONE)
       e->nan[i] = (uint8_t)nan;
-    else if (!parse_bits(s, bits, &v))
-      return snprintf(why, n, "bad v128 %s lane %u \"%s\"", lane_info[lane].name, i, s), false;
+    else if (!parse_bits(p, len, bits, &v))
+      return snprintf(why, n, "bad v128 %s lane %u in \"%s\"", lane_info[lane].name, i, s), false;
     put_le(e->val.of.v128 + i * (bits / 8), v, bits / 8);
+    p += len;
+    if (i + 1 < lanes && *p++ != ',')
+      return snprintf(why, n, "v128 %s value needs %u lanes", lane_info[lane].name, lanes), false;
   }
+  if (*p)
+    return snprintf(why, n, "v128 %s value needs %u lanes", lane_info[lane].name, lanes), false;
   return true;
 }
 
@@ -181,7 +192,6 @@ static bool parse_ref(const char *s, bool patterns, wast_refs *refs, wast_expect
                       size_t n) {
   if (strcmp(s, "null") == 0)
     return true; /* the union is zeroed: a null pointer */
-  uint64_t v;
   if (e->val.kind == WRT_FUNCREF) {
     /* The text format has no way to name a particular function as a value;
     ** an expected non-null funcref matches any non-null one. */
@@ -190,10 +200,12 @@ static bool parse_ref(const char *s, bool patterns, wast_refs *refs, wast_expect
     e->any_ref = true;
     return true;
   }
-  if (!parse_bits(s, 64, &v))
+  if (!parse_bits(s, strlen(s), 64, &e->ref_n))
     return snprintf(why, n, "bad externref \"%s\"", s), false;
-  e->ref_n = v;
-  e->val.of.externref = refs_get(refs, v);
+  e->has_ref_n = true;
+  if (!refs)
+    return true;
+  e->val.of.externref = refs_get(refs, e->ref_n);
   if (!e->val.of.externref)
     return snprintf(why, n, "wrt_externref_new failed"), false;
   return true;
@@ -204,12 +216,13 @@ static bool parse_scalar(const char *s, bool patterns, wast_expected *e, char *w
   uint8_t kind = e->val.kind;
   bool is_float = kind == WRT_F32 || kind == WRT_F64;
   unsigned bits = kind == WRT_I32 || kind == WRT_F32 ? 32 : 64;
-  if (patterns && is_float && nan_from_name(s) != WAST_NAN_NONE) {
-    e->nan[0] = (uint8_t)nan_from_name(s);
+  wast_nan nan = nan_from_name(s, strlen(s));
+  if (patterns && is_float && nan != WAST_NAN_NONE) {
+    e->nan[0] = (uint8_t)nan;
     return true;
   }
   uint64_t v;
-  if (!parse_bits(s, bits, &v))
+  if (!parse_bits(s, strlen(s), bits, &v))
     return snprintf(why, n, "bad %s value \"%s\"", wast_kind_name(kind), s), false;
   if (bits == 32) {
     uint32_t v32 = (uint32_t)v;
@@ -220,45 +233,27 @@ static bool parse_scalar(const char *s, bool patterns, wast_expected *e, char *w
   return true;
 }
 
-/* Shared by arguments and expected results; `patterns` allows NaN patterns
-** and any-non-null funcrefs, which only make sense on the expected side. */
-static bool parse_any(json_object *o, bool patterns, wast_refs *refs, wast_expected *e, char *why,
-                      size_t n) {
+/* Shared by arguments and expected results; `patterns` allows NaN patterns,
+** bare types and any-non-null funcrefs, which only make sense as results. */
+bool wast_value_decode(const char *tok, bool patterns, wast_refs *refs, wast_expected *e, char *why,
+                       size_t n) {
   memset(e, 0, sizeof *e);
-  json_object *type, *value;
-  if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "type", &type) ||
-      !json_object_is_type(type, json_type_string))
-    return snprintf(why, n, "value without a \"type\""), false;
-  e->val.kind = kind_from_name(json_object_get_string(type));
+  size_t type_len = strcspn(tok, ":");
+  e->val.kind = kind_from_name(tok, type_len);
   if (!e->val.kind)
-    return snprintf(why, n, "unknown value type \"%s\"", json_object_get_string(type)), false;
-  if (!json_object_object_get_ex(o, "value", &value)) {
+    return snprintf(why, n, "unknown value type in \"%s\"", tok), false;
+  if (!tok[type_len]) {
     if (patterns)
       return true; /* type only: has_value stays false */
     return snprintf(why, n, "%s argument without a value", wast_kind_name(e->val.kind)), false;
   }
   e->has_value = true;
+  const char *s = tok + type_len + 1;
   if (e->val.kind == WRT_V128)
-    return parse_v128(o, value, patterns, e, why, n);
-  if (!json_object_is_type(value, json_type_string))
-    return snprintf(why, n, "%s value is not a string", wast_kind_name(e->val.kind)), false;
-  const char *s = json_object_get_string(value);
+    return parse_v128(s, patterns, e, why, n);
   if (e->val.kind == WRT_FUNCREF || e->val.kind == WRT_EXTERNREF)
     return parse_ref(s, patterns, refs, e, why, n);
   return parse_scalar(s, patterns, e, why, n);
-}
-
-bool wast_value_parse(json_object *o, wast_refs *refs, wrt_val *out, char *why, size_t why_size) {
-  wast_expected e;
-  if (!parse_any(o, false, refs, &e, why, why_size))
-    return false;
-  *out = e.val;
-  return true;
-}
-
-bool wast_expected_parse(json_object *o, wast_refs *refs, wast_expected *out, char *why,
-                         size_t why_size) {
-  return parse_any(o, true, refs, out, why, why_size);
 }
 
 /* ---------------------------------------------------------------- comparison */
@@ -445,7 +440,7 @@ void wast_expected_format(const wast_expected *e, char *buf, size_t size) {
     sb_add(&b, "%s:any", wast_kind_name(e->val.kind));
   else if (e->any_ref)
     sb_add(&b, "funcref:non-null");
-  else if (e->val.kind == WRT_EXTERNREF && e->val.of.externref)
+  else if (e->val.kind == WRT_EXTERNREF && e->has_ref_n)
     sb_add(&b, "externref:%" PRIu64, e->ref_n);
   else
     format_val(&b, &e->val, (wast_lane)e->lane, e->nan, NULL);

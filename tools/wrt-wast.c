@@ -1,12 +1,13 @@
 /*
 ** wrt-wast.c: the spec-suite runner. It converts each .wast script with wabt's
 ** wast2json, reads the command list with json-c and runs it: modules are
-** decoded, validated, compiled, linked and instantiated, and every assertion
-** is checked against what the compiled code does (wast_exec.c, values in
-** wast_value.c). This file owns the command line, the suite listing, the skip
-** list, the per-command dispatch and the front-end checks (assert_malformed,
-** assert_invalid, and everything under --validate-only). It does not parse the
-** text format: that is wast2json's job.
+** decoded, validated, compiled and linked, and every execution command becomes
+** a line of wrt-exec's command format (wast_convert.c) that runs in this
+** process (wast_exec.c, values in wast_value.c) or, with --target, on that
+** target under qemu-user (wast_cross.c). This file owns the command line, the
+** suite listing, the skip list, the per-command dispatch and the front-end
+** checks (assert_malformed, assert_invalid, and everything under
+** --validate-only). It does not parse the text format: that is wast2json's job.
 */
 #include <dirent.h>
 #include <errno.h>
@@ -46,35 +47,6 @@ enum { DEFAULT_OPT_LEVEL = 1 };
 enum { DEFAULT_TIMEOUT = 120 };
 
 /* ---------------------------------------------------------------- small utilities */
-
-_Noreturn void wast_die_oom(void) {
-  /* A test runner cannot do anything useful without memory; there is no caller to report to. */
-  fputs("wrt-wast: out of memory\n", stderr);
-  exit(1);
-}
-
-void *wast_xrealloc(void *p, size_t n) {
-  void *q = realloc(p, n);
-  if (!q)
-    wast_die_oom();
-  return q;
-}
-
-char *wast_printf(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0)
-    wast_die_oom();
-  char *s = malloc((size_t)n + 1);
-  if (!s)
-    wast_die_oom();
-  va_start(ap, fmt);
-  vsnprintf(s, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  return s;
-}
 
 static bool has_suffix(const char *s, const char *suffix) {
   size_t n = strlen(s), k = strlen(suffix);
@@ -163,40 +135,35 @@ static char *work_subdir(const char *rel) {
 
 /* ---------------------------------------------------------------- outcomes */
 
-static wast_count *count_of(wast_file *f, const wast_command *c) {
-  return &f->t.by_kind[c->kind];
+/* The shared reporting functions, with the command as they know it. */
+static wast_cmd cmd_of(const wast_command *c) {
+  return (wast_cmd){.type = c->type, .line = c->line, .kind = c->kind};
 }
 
 void wast_pass(wast_file *f, const wast_command *c) {
-  count_of(f, c)->passed++;
+  wast_cmd k = cmd_of(c);
+  wast_report_pass(&f->rep, &k);
 }
 
 void wast_fail(wast_file *f, const wast_command *c, const char *fmt, ...) {
-  count_of(f, c)->failed++;
-  printf("%s:%d: FAIL %s: ", f->rel, c->line, c->type);
+  wast_cmd k = cmd_of(c);
   va_list ap;
   va_start(ap, fmt);
-  vprintf(fmt, ap);
+  wast_report_vfail(&f->rep, &k, fmt, ap);
   va_end(ap);
-  putchar('\n');
 }
 
 void wast_skipped(wast_file *f, const wast_command *c, const char *fmt, ...) {
-  count_of(f, c)->skipped++;
-  if (!f->opt->verbose)
-    return;
-  printf("%s:%d: skipped %s: ", f->rel, c->line, c->type);
+  wast_cmd k = cmd_of(c);
   va_list ap;
   va_start(ap, fmt);
-  vprintf(fmt, ap);
+  wast_report_vskipped(&f->rep, &k, fmt, ap);
   va_end(ap);
-  putchar('\n');
 }
 
 void wast_mismatch(wast_file *f, const wast_command *c, const char *want, const char *got) {
-  f->t.mismatches++;
-  if (f->opt->verbose)
-    printf("%s:%d: message mismatch: expected \"%s\", got \"%s\"\n", f->rel, c->line, want, got);
+  wast_cmd k = cmd_of(c);
+  wast_report_mismatch(&f->rep, &k, want, got);
 }
 
 const char *wast_need_string(wast_file *f, const wast_command *c, json_object *obj,
@@ -222,7 +189,7 @@ bool wast_module_is_binary(wast_file *f, const wast_command *c) {
   if (strcmp(mt, "binary") == 0)
     return true;
   if (strcmp(mt, "text") == 0) {
-    f->t.na_text++;
+    f->rep.t.na_text++;
     return false;
   }
   wast_fail(f, c, "unknown module_type \"%s\"", mt);
@@ -491,27 +458,18 @@ static const struct {
 };
 enum { N_COMMAND_TYPES = sizeof command_table / sizeof command_table[0] };
 
-/* Summary names per kind, in wast_kind order. */
-static const char *const kind_names[WAST_KIND_COUNT] = {
-    [WAST_MODULE] = "module",
-    [WAST_REGISTER] = "register",
-    [WAST_ACTION] = "action",
-    [WAST_ASSERT_RETURN] = "assert_return",
-    [WAST_ASSERT_TRAP] = "assert_trap",
-    [WAST_ASSERT_EXHAUSTION] = "assert_exhaustion",
-    [WAST_ASSERT_MALFORMED] = "assert_malformed",
-    [WAST_ASSERT_INVALID] = "assert_invalid",
-    [WAST_ASSERT_UNLINKABLE] = "assert_unlinkable",
-    [WAST_ASSERT_UNINSTANTIABLE] = "assert_uninstantiable",
-    [WAST_OTHER] = "other",
-};
+/* Whether commands execute (in this process or through wrt-exec), as
+** opposed to --validate-only. */
+static bool executing(const wast_file *f) {
+  return f->exec || f->script;
+}
 
 /* Records a skip; a skipped module also makes the commands that use it skips. */
 static void skip_command(wast_file *f, const wast_command *c, wast_skip *s) {
   s->used = true;
   wast_skipped(f, c, "%s", s->reason);
-  if (c->kind == WAST_MODULE && f->exec)
-    wast_session_module_skipped(f, c);
+  if (c->kind == WAST_MODULE && executing(f))
+    wast_module_skipped(f, c);
 }
 
 /*
@@ -542,7 +500,7 @@ static void progress_begin(wast_file *f, const wast_command *c) {
 static void progress_end(wast_file *f) {
   if (!f->shared)
     return;
-  f->shared->t = f->t;
+  f->shared->t = f->rep.t;
   for (size_t i = 0; f->skips[i]; i++)
     f->shared->used[i] = f->skips[i]->used;
 }
@@ -563,7 +521,7 @@ static void dispatch(wast_file *f, wast_command *c) {
     return;
   }
   command_fn fn = i == N_COMMAND_TYPES ? NULL
-                  : f->exec            ? command_table[i].execute
+                  : executing(f)       ? command_table[i].execute
                                        : command_table[i].validate;
   if (f->opt->trace) {
     printf("%s:%d: %s\n", f->rel, c->line, c->type);
@@ -571,10 +529,10 @@ static void dispatch(wast_file *f, wast_command *c) {
   }
   if (fn)
     fn(f, c);
-  else if (f->exec)
+  else if (executing(f))
     wast_fail(f, c, "unknown command type");
   else
-    f->t.not_run++;
+    f->rep.t.not_run++;
   progress_end(f);
 }
 
@@ -640,11 +598,14 @@ static bool run_script(wast_file *f, const char *json_path) {
 
 /* ---------------------------------------------------------------- child processes */
 
-bool wast_spawn(const char *const *argv, const char *log, char *why, size_t why_size) {
+bool wast_spawn(const char *const *argv, const char *log, int *status_out, char *why,
+                size_t why_size) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  if (log) {
+    posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  }
   pid_t pid;
   /* posix_spawnp takes char *const argv[] for historical reasons but does not
   ** write it; it passes arguments verbatim, so paths need no shell quoting. */
@@ -661,6 +622,8 @@ bool wast_spawn(const char *const *argv, const char *log, char *why, size_t why_
       return false;
     }
   }
+  if (status_out)
+    *status_out = status;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
     return true;
   if (WIFEXITED(status))
@@ -733,7 +696,7 @@ static bool run_wast2json(const wast_file *f, const char *wast, const char *json
   argv[argc++] = json;
   argv[argc] = NULL;
   char why[512];
-  bool ok = wast_spawn(argv, log, why, sizeof why);
+  bool ok = wast_spawn(argv, log, NULL, why, sizeof why);
   free(enable);
   if (!ok && !quiet) {
     printf("%s: FAIL %s (log: %s)\n", f->rel, why, log);
@@ -768,28 +731,6 @@ static bool file_features(const wast_options *opt, uint32_t proposal, uint32_t *
 
 /* ---------------------------------------------------------------- files */
 
-static void tally_add(wast_tally *into, const wast_tally *t) {
-  for (int k = 0; k < WAST_KIND_COUNT; k++) {
-    into->by_kind[k].passed += t->by_kind[k].passed;
-    into->by_kind[k].failed += t->by_kind[k].failed;
-    into->by_kind[k].skipped += t->by_kind[k].skipped;
-  }
-  into->na_text += t->na_text;
-  into->not_run += t->not_run;
-  into->mismatches += t->mismatches;
-  into->file_failures += t->file_failures;
-}
-
-static wast_count tally_sum(const wast_tally *t) {
-  wast_count sum = {0, 0, 0};
-  for (int k = 0; k < WAST_KIND_COUNT; k++) {
-    sum.passed += t->by_kind[k].passed;
-    sum.failed += t->by_kind[k].failed;
-    sum.skipped += t->by_kind[k].skipped;
-  }
-  return sum;
-}
-
 /* A whole-file skip entry among sel, or NULL. */
 static wast_skip *skip_whole(wast_skip **sel) {
   for (; *sel; sel++)
@@ -807,26 +748,35 @@ static bool convert_and_run(wast_file *f, const char *wast, const char *json, co
       return false;
     /* A skipped script that does not even convert is one skip, not a failure. */
     whole->used = true;
-    f->t.by_kind[WAST_OTHER].skipped++;
+    f->rep.t.by_kind[WAST_OTHER].skipped++;
     if (f->opt->verbose)
       printf("%s: skipped: %s (and wast2json failed)\n", f->rel, whole->reason);
     return true;
   }
-  /* A store per script, as the spec's scripts assume; none when nothing executes. */
-  if (!f->opt->validate_only && !whole) {
-    f->exec = wast_session_new(f);
+  /* A store per script, as the spec's scripts assume (here, or in wrt-exec
+  ** with --target); none when nothing executes. */
+  bool execute = !f->opt->validate_only && !whole;
+  if (execute && f->opt->target) {
+    if (!wast_cross_begin(f))
+      return false;
+  } else if (execute) {
+    f->exec = wast_session_new(&f->rep, f->json_dir);
     if (!f->exec)
       return false;
   }
   bool ok = run_script(f, json);
+  if (f->script && ok) {
+    ok = wast_cross_finish(f);
+  } else if (f->script) {
+    fclose(f->script);
+    f->script = NULL;
+  }
   wast_session_free(f->exec);
   f->exec = NULL;
   return ok;
 }
 
-/* How a script's child ended, for the failure it adds: "was killed by signal 11
-** (Segmentation fault)", "exited with status 1", "timed out (over 120 s)". */
-static void describe_status(const wast_options *opt, int status, char *buf, size_t n) {
+void wast_describe_status(const wast_options *opt, int status, char *buf, size_t n) {
   if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
     snprintf(buf, n, "timed out (over %u s)", opt->timeout);
   else if (WIFSIGNALED(status))
@@ -869,13 +819,13 @@ static bool run_forked(wast_file *f, const char *wast, const char *json, const c
     munmap(sh, size);
     return false;
   }
-  f->t = sh->t;
+  f->rep.t = sh->t;
   for (size_t i = 0; i < n_sel; i++)
     f->skips[i]->used = f->skips[i]->used || sh->used[i];
   bool ok = sh->ok;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     char how[128];
-    describe_status(f->opt, status, how, sizeof how);
+    wast_describe_status(f->opt, status, how, sizeof how);
     wast_command c = {.obj = NULL, .type = sh->type, .line = sh->line, .kind = sh->kind};
     if (!sh->type[0])
       c.type = "script", c.kind = WAST_OTHER;
@@ -899,7 +849,11 @@ static void run_file(const wast_options *opt, skip_list *skips, const char *wast
   char *log = wast_printf("%s/wast2json.log", dir);
   uint32_t proposal = proposal_feature(wast);
 
-  wast_file f = {.opt = opt, .rel = rel, .json_dir = dir, .skips = skip_select(skips, rel)};
+  wast_file f = {.opt = opt,
+                 .rel = rel,
+                 .json_dir = dir,
+                 .rep = {.rel = rel, .verbose = opt->verbose},
+                 .skips = skip_select(skips, rel)};
   bool ok = file_features(opt, proposal, &f.features);
   if (!ok)
     printf("%s: FAIL bad --features\n", rel); /* parse_args checked it; kept for safety */
@@ -911,15 +865,15 @@ static void run_file(const wast_options *opt, skip_list *skips, const char *wast
     ok = opt->no_fork ? convert_and_run(&f, wast, json, log, proposal)
                       : run_forked(&f, wast, json, log, proposal);
   if (ok) {
-    wast_count sum = tally_sum(&f.t);
+    wast_count sum = wast_tally_sum(&f.rep.t);
     printf("%s: %lu/%lu", rel, sum.passed, sum.passed + sum.failed);
     if (sum.skipped)
       printf(" (%lu skipped)", sum.skipped);
     putchar('\n');
   } else {
-    f.t.file_failures++;
+    f.rep.t.file_failures++;
   }
-  tally_add(total, &f.t);
+  wast_tally_add(total, &f.rep.t);
   free(f.skips);
   free(sub);
   free(dir);
@@ -1023,6 +977,12 @@ static void usage(FILE *out) {
         "  --bounds-checks=guard|explicit  memory bounds checking of compiled code\n"
         "  -O0 .. -O3           code generator optimisation level (default -O1)\n"
         "  --validate-only      only decode and validate modules (no code generation)\n"
+        "  --target=TRIPLE      compile for TRIPLE (aarch64-linux-gnu, riscv64-linux-gnu,\n"
+        "                       arm-linux-gnueabihf, x86_64-linux-gnu) and run each\n"
+        "                       script's commands with wrt-exec built for it, under\n"
+        "                       qemu-user unless TRIPLE is the host's architecture\n"
+        "  --exec=PATH          that wrt-exec (default: BINDIR/../cross-exec/TRIPLE/wrt-exec,\n"
+        "                       as scripts/cross-exec builds it)\n"
         "  --skip=FILE          skip list: lines \"path.wast[:LINE]  reason\"; skipped\n"
         "                       commands are counted and shown with -v\n"
         "  --trace              print each command before running it\n"
@@ -1053,6 +1013,10 @@ static bool parse_option(const char *a, wast_options *opt) {
     opt->suite = a + 8;
   else if (strncmp(a, "--skip=", 7) == 0 && a[7])
     opt->skip_path = a + 7;
+  else if (strncmp(a, "--target=", 9) == 0 && a[9])
+    opt->target = a + 9;
+  else if (strncmp(a, "--exec=", 7) == 0 && a[7])
+    opt->exec_path = a + 7;
   else if (strcmp(a, "--bounds-checks=guard") == 0)
     opt->bounds_checks = WRT_BOUNDS_GUARD;
   else if (strcmp(a, "--bounds-checks=explicit") == 0)
@@ -1111,6 +1075,8 @@ static int parse_args(int argc, char **argv, wast_options *opt, int *first_file)
       return 2;
     }
   }
+  if (opt->target && !opt->validate_only && !wast_cross_init(opt))
+    return 2;
   return 0;
 }
 
@@ -1126,7 +1092,7 @@ static void print_summary(const wast_options *opt, const wast_tally *t, unsigned
     const wast_count *c = &t->by_kind[k];
     if (!c->passed && !c->failed && !c->skipped)
       continue;
-    printf("%s%s %lu/%lu", sep, kind_names[k], c->passed, c->passed + c->failed);
+    printf("%s%s %lu/%lu", sep, wast_kind_names[k], c->passed, c->passed + c->failed);
     if (c->skipped)
       printf(" (%lu skipped)", c->skipped);
     sep = ", ";
@@ -1135,7 +1101,7 @@ static void print_summary(const wast_options *opt, const wast_tally *t, unsigned
   if (opt->validate_only)
     printf("%lu not run (--validate-only), ", t->not_run);
   printf("%lu message mismatches\n", t->mismatches);
-  wast_count sum = tally_sum(t);
+  wast_count sum = wast_tally_sum(t);
   printf("%lu passed, %lu failed", sum.passed, sum.failed + t->file_failures);
   if (sum.skipped)
     printf(", %lu skipped", sum.skipped);
@@ -1188,7 +1154,7 @@ int main(int argc, char **argv) {
     if (opt.skip_path)
       skip_report_unused(&skips, opt.skip_path);
     print_summary(&opt, &total, files);
-    wast_count sum = tally_sum(&total);
+    wast_count sum = wast_tally_sum(&total);
     rc = sum.failed == 0 && total.file_failures == 0 ? 0 : 1;
   }
   list_free(&scripts);
