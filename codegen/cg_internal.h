@@ -17,6 +17,10 @@
 #include "instr.h"
 #include "wrt_abi.h"
 
+/* The target's architecture family, for the few lowerings that differ by
+** target (LLVM 19 lowers some generic intrinsics badly or not at all). */
+typedef enum cg_arch { CG_ARCH_X86_64, CG_ARCH_AARCH64, CG_ARCH_ARM32, CG_ARCH_RISCV64 } cg_arch;
+
 typedef struct cg_unit {
   const aotc_module *m;
   const cg_options *opt;
@@ -28,6 +32,7 @@ typedef struct cg_unit {
   LLVMTargetDataRef td;
   uint32_t ptr_size;
   uint8_t bounds_checks; /* the effective mode: explicit on 32-bit targets */
+  cg_arch arch;
   wrt_vmctx_layout layout;
   /* Types. */
   LLVMTypeRef i1, i8, i16, i32, i64, f32, f64, v128, ptr, void_t, intptr;
@@ -99,7 +104,7 @@ typedef struct cg_func {
 
 /* target.c: canonical triple and default CPU/features for a supported target. */
 bool cg_target_resolve(const char *triple, const char **cpu, const char **features,
-                       const char **canonical, aotc_diag *d);
+                       const char **canonical, cg_arch *arch, aotc_diag *d);
 
 /* unit.c / func.c helpers */
 LLVMTypeRef cg_valtype(cg_unit *u, aotc_valtype t);

@@ -76,10 +76,6 @@ static LLVMValueRef int_unop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValueRef
   }
 }
 
-static bool target_is(cg_unit *u, const char *arch_prefix) {
-  return !strncmp(LLVMGetTarget(u->mod), arch_prefix, strlen(arch_prefix));
-}
-
 static LLVMValueRef float_unop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValueRef a) {
   static const char *const names[] = {"llvm.fabs", NULL,          "llvm.ceil",     "llvm.floor",
                                       "llvm.trunc", "llvm.roundeven", "llvm.sqrt"};
@@ -88,7 +84,7 @@ static LLVMValueRef float_unop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValueR
     return LLVMBuildFNeg(f->u->b, a, "");
   LLVMValueRef r = cg_call_intrinsic(f, names[k], ov, 1, &a, 1);
   /* riscv64's rounding sequences return an sNaN operand unchanged. */
-  if (k >= 2 && k <= 5 && target_is(f->u, "riscv"))
+  if (k >= 2 && k <= 5 && f->u->arch == CG_ARCH_RISCV64)
     r = cg_quiet_nan(f, r);
   return r;
 }
@@ -104,7 +100,7 @@ static LLVMValueRef float_minmax(cg_func *f, LLVMTypeRef t, bool is_max, LLVMVal
   cg_unit *u = f->u;
   LLVMTypeRef ov[1] = {t};
   LLVMValueRef ab[2] = {a, b};
-  if (!target_is(u, "arm") && !target_is(u, "thumb"))
+  if (u->arch != CG_ARCH_ARM32)
     return cg_quiet_nan(f, cg_call_intrinsic(f, is_max ? "llvm.maximum" : "llvm.minimum", ov, 1, ab, 2));
   LLVMTypeRef it = t == u->f32 ? u->i32 : u->i64;
   LLVMRealPredicate p = is_max ? LLVMRealOGT : LLVMRealOLT;

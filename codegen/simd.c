@@ -79,23 +79,6 @@ static LLVMValueRef fconst_splat(LLVMTypeRef vt, double c) {
   return LLVMConstVector(e, n);
 }
 
-/* The target architecture (wasm2obj's canonical triples), for the operators
-** whose generic intrinsics LLVM 19 lowers badly (x86: trunc_sat, min/max),
-** cannot select (32-bit ARM: vector roundeven, f64 minimum/maximum) or lowers
-** without quieting NaN (riscv64: rounding). */
-typedef enum arch { ARCH_OTHER, ARCH_X86, ARCH_AARCH64, ARCH_ARM32 } arch;
-
-static arch arch_of(cg_unit *u) {
-  const char *t = LLVMGetTarget(u->mod);
-  if (!strncmp(t, "x86_64", 6))
-    return ARCH_X86;
-  if (!strncmp(t, "aarch64", 7))
-    return ARCH_AARCH64;
-  if (!strncmp(t, "arm", 3) || !strncmp(t, "thumb", 5))
-    return ARCH_ARM32;
-  return ARCH_OTHER;
-}
-
 static LLVMValueRef splat(cg_func *f, shape s, LLVMValueRef x) {
   cg_unit *u = f->u;
   LLVMValueRef poison = LLVMGetPoison(vec_type(u, s));
@@ -457,7 +440,7 @@ static LLVMValueRef trunc_sat(cg_func *f, LLVMValueRef x, bool sign) {
   cg_unit *u = f->u;
   LLVMBuilderRef b = u->b;
   LLVMTypeRef ft = LLVMTypeOf(x), it = LLVMVectorType(u->i32, LLVMGetVectorSize(ft));
-  if (arch_of(u) != ARCH_X86) {
+  if (u->arch != CG_ARCH_X86_64) {
     LLVMTypeRef ov[2] = {it, ft};
     return cg_call_intrinsic(f, sign ? "llvm.fptosi.sat" : "llvm.fptoui.sat", ov, 2, &x, 1);
   }
@@ -718,7 +701,7 @@ static bool int_arith(cg_func *f, aotc_op op) {
 */
 static LLVMValueRef minmax(cg_func *f, shape s, bool is_max, LLVMValueRef a, LLVMValueRef b) {
   cg_unit *u = f->u;
-  if (arch_of(u) != ARCH_X86 && arch_of(u) != ARCH_ARM32)
+  if (u->arch != CG_ARCH_X86_64 && u->arch != CG_ARCH_ARM32)
     return quiet_lanes(f, s, intrinsic2(f, is_max ? "llvm.maximum" : "llvm.minimum", a, b));
   LLVMTypeRef it = vec_type(u, int_shape(s));
   LLVMRealPredicate p = is_max ? LLVMRealOGT : LLVMRealOLT;
@@ -769,7 +752,7 @@ static bool float_arith(cg_func *f, aotc_op op) {
     return true;
   default: break;
   }
-  if (k == 5 && arch_of(u) == ARCH_ARM32) {
+  if (k == 5 && u->arch == CG_ARCH_ARM32) {
     push_vec(f, nearest_arith(f, s, pop_as(f, s)));
     return true;
   }
@@ -777,7 +760,7 @@ static bool float_arith(cg_func *f, aotc_op op) {
     r = intrinsic1(f, unary[k], pop_as(f, s));
     /* riscv64 rounds by converting to integer and back only below 2^23 (2^52)
     ** and returns anything else, an sNaN included, unchanged. */
-    if (k >= 2 && arch_of(u) != ARCH_X86 && arch_of(u) != ARCH_AARCH64)
+    if (k >= 2 && u->arch != CG_ARCH_X86_64 && u->arch != CG_ARCH_AARCH64)
       r = quiet_lanes(f, s, r);
     push_vec(f, r);
     return true;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 typedef struct target_info {
+  cg_arch arch;
   const char *triple;
   const char *cpu;
   const char *features;
@@ -18,10 +19,10 @@ typedef struct target_info {
 /* Four-part triples: LLVM reads a three-part "armv7-linux-gnueabihf" as vendor
 ** "linux" and an unknown OS, and then picks the soft-float ABI. */
 static const target_info targets[] = {
-    {"x86_64-unknown-linux-gnu", "x86-64", ""},
-    {"aarch64-unknown-linux-gnu", "generic", "+neon"},
-    {"armv7-unknown-linux-gnueabihf", "generic", "+armv7-a,+vfp3,+neon,+thumb2"},
-    {"riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c"},
+    {CG_ARCH_X86_64, "x86_64-unknown-linux-gnu", "x86-64", ""},
+    {CG_ARCH_AARCH64, "aarch64-unknown-linux-gnu", "generic", "+neon"},
+    {CG_ARCH_ARM32, "armv7-unknown-linux-gnueabihf", "generic", "+armv7-a,+vfp3,+neon,+thumb2"},
+    {CG_ARCH_RISCV64, "riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c"},
 };
 
 /* Accepts the canonical spellings and common aliases (x86_64-pc-linux-gnu,
@@ -45,7 +46,7 @@ static const target_info *find(const char *triple) {
 }
 
 bool cg_target_resolve(const char *triple, const char **cpu, const char **features,
-                       const char **canonical, aotc_diag *d) {
+                       const char **canonical, cg_arch *arch, aotc_diag *d) {
   const target_info *t = find(triple);
   if (!t)
     return aotc_diag_set(d, AOTC_EUNSUPPORTED, AOTC_NO_OFFSET,
@@ -53,6 +54,7 @@ bool cg_target_resolve(const char *triple, const char **cpu, const char **featur
                          "aarch64-linux-gnu, armv7-linux-gnueabihf, riscv64-linux-gnu)",
                          triple);
   *canonical = t->triple;
+  *arch = t->arch;
   if (!*cpu)
     *cpu = t->cpu;
   if (!*features)

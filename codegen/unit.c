@@ -126,7 +126,8 @@ static bool target_init(cg_unit *u) {
   LLVMInitializeAllAsmPrinters();
   char *host = o->triple ? NULL : LLVMGetDefaultTargetTriple();
   const char *cpu = o->cpu, *features = o->cpu_features, *triple;
-  bool ok = cg_target_resolve(o->triple ? o->triple : host, &cpu, &features, &triple, u->diag);
+  bool ok = cg_target_resolve(o->triple ? o->triple : host, &cpu, &features, &triple, &u->arch,
+                              u->diag);
   LLVMDisposeMessage(host);
   if (!ok)
     return false;
