@@ -56,7 +56,7 @@ CG_SRC := $(sort $(wildcard codegen/*.c trampolines/*.c))
 CG_OBJ := $(CG_SRC:%.c=$(O)/%.o)
 LIBCG := $(B)/lib/libcg.a
 
-RT_SRC := $(sort $(wildcard libwrt-rt/*.c))
+RT_SRC := $(sort $(wildcard libwrt-rt/*.c libwrt-rt/wasi/*.c))
 RT_OBJ := $(RT_SRC:%.c=$(O)/%.o)
 LIBRT := $(B)/lib/libwrt-rt.a
 TEST_WRT := $(B)/bin/test_wrt

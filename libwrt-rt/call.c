@@ -91,6 +91,19 @@ static void trap_from_frame(const wrt_call_frame *f, wrt_trap *trap) {
   }
 }
 
+size_t wrt_trap_format(const wrt_trap *t, char *buf, size_t n) {
+  if (!t)
+    return 0;
+  int len;
+  if (t->func_idx == UINT32_MAX)
+    len = snprintf(buf, n, "trap: %s\n", t->msg);
+  else if (t->func_name[0])
+    len = snprintf(buf, n, "trap: %s\n  in %s (func %u)\n", t->msg, t->func_name, t->func_idx);
+  else
+    len = snprintf(buf, n, "trap: %s\n  in func %u\n", t->msg, t->func_idx);
+  return len < 0 ? 0 : (size_t)len;
+}
+
 static void trap_simple(wrt_trap *trap, wrt_trap_code code) {
   if (!trap)
     return;

@@ -293,6 +293,7 @@ const char *wrt_trap_str(wrt_trap_code code) {
   case WRT_TRAP_NULL_REF: return "null reference";
   case WRT_TRAP_HOST: return "host trap";
   case WRT_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+  case WRT_TRAP_EXIT: return "exit";
   case WRT_TRAP_COUNT: break;
   }
   return "unknown trap";

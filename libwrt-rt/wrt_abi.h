@@ -60,6 +60,7 @@ typedef enum wrt_trap_code {
   WRT_TRAP_NULL_REF,           /* "null reference" */
   WRT_TRAP_HOST,               /* a host function reported a trap */
   WRT_TRAP_UNDEFINED_ELEMENT,  /* "undefined element": call_indirect index past the table */
+  WRT_TRAP_EXIT,               /* "exit": a host function ended the program (WASI proc_exit) */
   WRT_TRAP_COUNT
 } wrt_trap_code;
 

@@ -62,6 +62,11 @@ typedef struct wrt_trap {
   char msg[128];
 } wrt_trap;
 
+/* Formats a trap for people: "trap: MSG\n  in NAME (func N)\n" plus one line per
+** backtrace frame. Writes at most n bytes (NUL-terminated); returns the length
+** the full text needs, like snprintf. */
+size_t wrt_trap_format(const wrt_trap *t, char *buf, size_t n);
+
 /* ------------------------------------------------------------ objects */
 
 typedef struct wrt_engine wrt_engine;     /* signature interning; shareable by stores */
@@ -190,6 +195,75 @@ wrt_err wrt_call(wrt_store *s, wrt_func *f, const wrt_val *args, size_t n_args, 
 /* Maximum native stack (bytes) Wasm code may use below the outermost
 ** wrt_call; beyond it calls trap with "call stack exhausted". Default 1 MiB. */
 void wrt_store_set_max_wasm_stack(wrt_store *s, size_t bytes);
+
+
+/* ------------------------------------------------------------ WASI preview 1 (libwrt-rt/wasi/) */
+
+/*
+** A WASI context: arguments, environment, preopened directories and sockets,
+** the fd table, and the exit status. It implements every function of
+** `wasi_snapshot_preview1` as host functions. Sandbox: paths resolve only
+** below a preopened directory; `..`, absolute paths and symlinks can never
+** leave it; rights are honoured; host errno values map to WASI errnos.
+**
+**   wrt_wasi_config c = {.argc = argc, .argv = argv, .n_dirs = 1,
+**                        .dir_host = (const char *[]){"."}, .dir_guest = (const char *[]){"."}};
+**   wrt_wasi *w = wrt_wasi_new(&c, &diag);
+**   wrt_wasi_define(w, store, linker);           // wasi_snapshot_preview1.*
+**   wrt_instantiate(store, &prog__module, linker, &inst, &diag, &trap);
+**   wrt_wasi_bind(w, inst, &diag);               // the instance's "memory" export
+**   int status;
+**   wrt_wasi_run(w, store, inst, &status, &trap); // _start; proc_exit(n) gives status n
+*/
+typedef struct wrt_wasi wrt_wasi;
+
+typedef struct wrt_wasi_config {
+  int argc;                 /* arguments the program sees; argv[0] is its name */
+  const char *const *argv;
+  int n_env;                /* "KEY=VALUE" strings, in order */
+  const char *const *env;
+  uint32_t n_dirs;          /* preopened directories: host path -> guest name */
+  const char *const *dir_host;
+  const char *const *dir_guest;
+  uint32_t n_sockets;       /* already-open host socket fds handed to the program */
+  const int *socket_fds;    /* (listening or connected), after the preopened dirs */
+  int stdio[3];             /* host fds for WASI fds 0, 1, 2; -1 = closed. Zero-initialised
+                               config: set use_default_stdio to inherit 0, 1, 2. */
+  bool use_default_stdio;
+} wrt_wasi_config;
+
+/* Opens the preopened directories; NULL with diag set if one cannot be opened. */
+wrt_wasi *wrt_wasi_new(const wrt_wasi_config *cfg, wrt_diag *diag);
+/* Closes every fd the context opened (not the inherited stdio or sockets). */
+void wrt_wasi_free(wrt_wasi *w);
+/* Defines every wasi_snapshot_preview1 function in the linker, as host
+** functions owned by s. The context must outlive the store's use of them. */
+wrt_err wrt_wasi_define(wrt_wasi *w, wrt_store *s, wrt_linker *l);
+/* Points the context at the instance's exported "memory" (WRT_ELINK if none). */
+wrt_err wrt_wasi_bind(wrt_wasi *w, wrt_instance *inst, wrt_diag *diag);
+/*
+** Runs a command: calls the export `_start`. *status is 0 when _start
+** returns, n when the program called proc_exit(n). Returns WRT_ETRAP (with
+** *trap filled) when it trapped, WRT_EINVAL when there is no `_start`.
+*/
+wrt_err wrt_wasi_run(wrt_wasi *w, wrt_store *s, wrt_instance *inst, int *status, wrt_trap *trap);
+/* Initializes a reactor: calls `_initialize` if exported (WRT_OK if absent). */
+wrt_err wrt_wasi_initialize(wrt_wasi *w, wrt_store *s, wrt_instance *inst, wrt_trap *trap);
+/* After a WRT_TRAP_EXIT trap: true and the status passed to proc_exit. */
+bool wrt_wasi_exit_status(const wrt_wasi *w, int *status);
+
+/*
+** The `main` of executables made by `wasm2obj --exe`: instantiates desc with
+** WASI, runs `_start` with the process's arguments and exits with its status.
+** `opts` is a NULL-terminated list baked in at compile time:
+**   "--dir=HOST[::GUEST]"  preopen HOST (resolved at run time) as GUEST
+**   "--env=K=V"            add an environment variable
+**   "--no-inherit-env"     do not pass the host environment (default: passed)
+** A trap prints "wrt: trap: MSG" with the Wasm function and a backtrace to
+** stderr and exits with status WRT_WASI_TRAP_STATUS.
+*/
+#define WRT_WASI_TRAP_STATUS 134
+int wrt_wasi_main(const wrt_module_desc *desc, int argc, char **argv, const char *const *opts);
 
 #ifdef __cplusplus
 }

@@ -31,6 +31,7 @@ static void trap_strings(void) {
       {WRT_TRAP_NULL_REF, "null reference"},
       {WRT_TRAP_HOST, "host trap"},
       {WRT_TRAP_UNDEFINED_ELEMENT, "undefined element"},
+      {WRT_TRAP_EXIT, "exit"},
   };
   for (size_t i = 0; i < T_COUNT(want); i++)
     T_EQ_STR(wrt_trap_str(want[i].code), want[i].text);
