@@ -70,7 +70,7 @@ BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_W
 
 .PHONY: install uninstall bench all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
         check-spec-validate check-spec-guard check-spec-explicit check-cross check-cross-spec \
-        check-spec-aarch64 \
+        check-spec-aarch64 check-programs check-install check-realworld \
         asan release format format-check
 all: $(BINS)
 asan release: ;   # config selectors, see above
@@ -95,6 +95,12 @@ $(O)/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Icodegen $(LLVM_CFLAGS) $(CFLAGS_ALL) -c $< -o $@
 
+# wasm2obj --exe runs the clang of the LLVM it was built with.
+$(O)/tools/wasm2obj_link.o: tools/wasm2obj_link.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DWRT_LLVM_BINDIR='"$(shell $(LLVM_CONFIG) --bindir)"' -Icodegen \
+	  $(LLVM_CFLAGS) $(CFLAGS_ALL) -c $< -o $@
+
 $(O)/test/%.o: test/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS_ALL) -c $< -o $@
@@ -111,7 +117,25 @@ $(LIBRT): $(RT_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(WASM2OBJ): $(O)/tools/wasm2obj.o $(LIBCG) $(LIBAOTC)
+W2O_OBJ := $(patsubst %.c,$(O)/%.o,$(sort $(wildcard tools/wasm2obj*.c)))
+# The runtime for another target: `make TARGET=aarch64-linux-gnu` (also
+# arm-linux-gnueabihf, riscv64-linux-gnu) builds $(B)/lib/TARGET/libwrt-rt.a
+# with clang-19 against Debian's cross libc (scripts/install-deps --cross);
+# `wasm2obj --exe --target=TARGET` links with it.
+TARGET ?=
+RT_HDR := $(wildcard libwrt-rt/*.h libwrt-rt/include/*.h libwrt-rt/wasi/*.h)
+RT_CROSS_FLAGS = --target=$* $(WARN) $(WCONV) -D_GNU_SOURCE -O2 -g -fno-omit-frame-pointer \
+  -Ilibwrt-rt -Ilibwrt-rt/include
+$(B)/lib/%/libwrt-rt.a: $(RT_SRC) $(RT_HDR)
+	@mkdir -p $(O)/$*/libwrt-rt $(@D)
+	@for f in $(RT_SRC); do echo "clang-19 --target=$* -c $$f"; \
+	  clang-19 $(RT_CROSS_FLAGS) -c $$f -o $(O)/$*/libwrt-rt/$$(basename $$f .c).o || exit 1; done
+	rm -f $@ && llvm-ar-19 rcs $@ $(O)/$*/libwrt-rt/*.o
+ifneq ($(TARGET),)
+all: $(B)/lib/$(TARGET)/libwrt-rt.a
+endif
+
+$(WASM2OBJ): $(W2O_OBJ) $(LIBCG) $(LIBAOTC)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) $^ $(LLVM_LIBS) -lm -o $@
 
@@ -142,15 +166,16 @@ HOST_MOD_OBJ := $(HOST_WAT:test/host/%.wat=$(B)/test/host/%.o)
 $(B)/test/host/%.o: test/host/%.wat $(WASM2OBJ)
 	@mkdir -p $(@D)
 	wat2wasm $< -o $(@:.o=.wasm)
-	$(WASM2OBJ) --name=$* $(@:.o=.wasm) -o $@
+	$(WASM2OBJ) --name=$* --header=$(@:.o=.h) $(@:.o=.wasm) -o $@
 
 $(TEST_HOST): $(patsubst %.c,$(O)/%.o,$(sort $(wildcard test/host/*.c))) $(HOST_MOD_OBJ) $(LIBRT)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) $^ -lm -o $@
 
-$(O)/test/host/%.o: test/host/%.c
+# Host tests include the headers wasm2obj --header wrote next to the objects.
+$(O)/test/host/%.o: test/host/%.c | $(HOST_MOD_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS_ALL) -fno-omit-frame-pointer -c $< -o $@
+	$(CC) $(CPPFLAGS) -Itest/unit -I$(B)/test/host $(CFLAGS_ALL) -fno-omit-frame-pointer -c $< -o $@
 
 # ------------------------------------------------------------------ tests
 # Every test step writes a log ending in "N passed, N failed[, N skipped]";
@@ -165,7 +190,7 @@ check: deps
 	@rm -rf $(T)/logs && mkdir -p $(T)/logs
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) -k check-unit check-golden \
 	  check-spec-validate check-spec-guard check-spec-explicit check-cross check-spec-aarch64 \
-	  fuzz-smoke; \
+	  check-programs check-install fuzz-smoke; \
 	  scripts/summarize $(T)/logs
 
 check-unit: $(TEST_AOTC) $(TEST_WRT) $(TEST_HOST)
@@ -231,6 +256,30 @@ check-spec-aarch64: $(WRT_WAST)
 	  grep -E 'FAIL' $(T)/logs/spec-aarch64.log | head -n 20; \
 	  tail -n 1 $(T)/logs/spec-aarch64.log | sed 's/^/spec (aarch64, qemu): /'; exit $$rc
 
+# WASI programs (test/programs/*.c): compiled to wasm32-wasi, run under Node's
+# WASI (the reference) and as `wasm2obj --exe` executables; outputs, exit
+# status and sandbox contents must match (scripts/check-programs).
+check-programs: $(WASM2OBJ) $(LIBRT)
+	@mkdir -p $(T)/logs
+	@scripts/check-programs $(WASM2OBJ) $(T)/programs > $(T)/logs/programs.log 2>&1; rc=$$?; \
+	  grep -E '^FAIL' $(T)/logs/programs.log | head -n 20; \
+	  tail -n 1 $(T)/logs/programs.log | sed 's/^/programs (WASI, vs Node): /'; exit $$rc
+
+# make install into a scratch prefix, used as docs/USING.md says; uninstall.
+check-install: all
+	@mkdir -p $(T)/logs
+	@rm -rf $(T)/prefix
+	@$(MAKE) --no-print-directory -s install PREFIX=$(abspath $(T)/prefix) > /dev/null
+	@scripts/check-install $(T)/prefix $(T)/install > $(T)/logs/install.log 2>&1; rc=$$?; \
+	  grep -E '^FAIL' -A5 $(T)/logs/install.log | head -n 20; \
+	  tail -n 1 $(T)/logs/install.log | sed 's/^/install: /'; exit $$rc
+
+# A real-world WASI command of >= 10 MiB (scripts/realworld: yosys from npm
+# @yowasp/yosys), compiled with --exe at -O0 and -O2 and compared with Node.
+# Not part of check: it downloads ~30 MB and compiles for minutes.
+check-realworld: $(WASM2OBJ) $(LIBRT)
+	@scripts/realworld $(WASM2OBJ) $(B)/realworld $(REALWORLD_LEVELS)
+
 bless: $(WASM2OBJ)
 	@scripts/golden --bless $(WASM2OBJ) $(T)/golden
 
@@ -271,13 +320,16 @@ install: all
 	install -m 755 $(WASM2OBJ) $(DESTDIR)$(PREFIX)/bin/wasm2obj
 	install -m 644 $(LIBRT) $(DESTDIR)$(PREFIX)/lib/libwrt-rt.a
 	install -m 644 libwrt-rt/include/wrt.h libwrt-rt/wrt_abi.h $(DESTDIR)$(PREFIX)/include/wrt/
+	for d in $(wildcard $(B)/lib/*/libwrt-rt.a); do t=$$(basename $$(dirname $$d)); \
+	  install -d $(DESTDIR)$(PREFIX)/lib/$$t && install -m 644 $$d $(DESTDIR)$(PREFIX)/lib/$$t/; done
 	sed 's|@PREFIX@|$(PREFIX)|' scripts/wrt.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/wrt.pc
 	install -m 644 docs/wasm2obj.1 $(DESTDIR)$(PREFIX)/share/man/man1/wasm2obj.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/wasm2obj $(DESTDIR)$(PREFIX)/lib/libwrt-rt.a \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/wrt.pc $(DESTDIR)$(PREFIX)/share/man/man1/wasm2obj.1 \
-	  $(DESTDIR)$(PREFIX)/include/wrt/wrt.h $(DESTDIR)$(PREFIX)/include/wrt/wrt_abi.h
+	  $(DESTDIR)$(PREFIX)/include/wrt/wrt.h $(DESTDIR)$(PREFIX)/include/wrt/wrt_abi.h \
+	  $(DESTDIR)$(PREFIX)/lib/*-linux-gnu*/libwrt-rt.a
 	-rmdir $(DESTDIR)$(PREFIX)/include/wrt 2>/dev/null
 
 format:

@@ -16,6 +16,15 @@ typedef struct cg_options {
   uint8_t bounds_checks;    /* WRT_BOUNDS_GUARD (default on 64-bit) or WRT_BOUNDS_EXPLICIT */
   const char *name;         /* symbol prefix: the descriptor is <name>__module */
   bool debug;               /* dump the LLVM module on a verifier failure */
+  /* Executables: also emit `int main(argc, argv)` that runs the module as a
+  ** WASI command via wrt_wasi_main, with these options baked in
+  ** (NULL-terminated, at most 256; see wrt.h). */
+  bool exe_main;
+  const char *const *exe_opts;
+  /* Progress: called after each function is lowered and once per phase
+  ** ("lower", "optimize", "emit"); NULL = quiet. */
+  void (*progress)(void *ctx, const char *phase, uint32_t done, uint32_t total);
+  void *progress_ctx;
 } cg_options;
 
 void cg_options_init(cg_options *o);
@@ -24,5 +33,10 @@ void cg_options_init(cg_options *o);
 ** at out_path. Errors: AOTC_EUNSUPPORTED, AOTC_ELIMIT, AOTC_EIO, AOTC_EINTERNAL. */
 bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *out_path,
                        aotc_diag *d);
+
+/* The Debian multiarch name of a target (x86_64-linux-gnu, aarch64-linux-gnu,
+** arm-linux-gnueabihf, riscv64-linux-gnu), where wasm2obj --exe looks for the
+** target's runtime library; NULL triple = the host; NULL if unsupported. */
+const char *cg_target_multiarch(const char *triple);
 
 #endif

@@ -163,6 +163,8 @@ LLVMValueRef cg_quiet_nan(cg_func *f, LLVMValueRef r);
 bool cg_func_emit(cg_unit *u, uint32_t def_idx);
 /* descriptor.c */
 bool cg_descriptor_emit(cg_unit *u);
+/* exe.c: `main` for wasm2obj --exe (after the descriptor). */
+bool cg_exe_main_emit(cg_unit *u);
 /* trampolines/tramp.c */
 LLVMValueRef tramp_entry(cg_unit *u, uint32_t type_idx);
 LLVMValueRef tramp_exit(cg_unit *u, uint32_t type_idx);

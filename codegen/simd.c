@@ -133,6 +133,60 @@ static LLVMValueRef intrinsic2(cg_func *f, const char *name, LLVMValueRef a, LLV
   return cg_call_intrinsic(f, name, ov, 1, (LLVMValueRef[]){a, b}, 2);
 }
 
+/*
+** ARMv7 NEON float arithmetic is not IEEE: it flushes subnormal inputs and
+** results to zero, and compares them as zero, whatever the FPSCR says. VFP
+** scalar arithmetic is IEEE under the default FPSCR, so on 32-bit ARM the f32x4
+** operations that a subnormal can change (add, sub, mul and the compares, on
+** which min, max, pmin and pmax rest) go lane by lane through VFP. The others
+** need nothing: f64x2 has no NEON form (LLVM scalarises it to VFP), nor have
+** div and sqrt; abs and neg only touch the sign bit; a subnormal converts to
+** the integer 0 either way, and integers convert to no subnormal.
+**
+** LLVM's vector-combine pass turns an operation on lanes extracted at the same
+** index back into the vector operation, so each lane goes through an empty
+** inline asm that keeps it in its VFP register ("t", tied): no instruction,
+** but opaque to the optimiser.
+*/
+static bool neon_flushes(cg_unit *u, LLVMValueRef v) {
+  return u->arch == CG_ARCH_ARM32 && LLVMTypeOf(v) == vec_type(u, SH_F32);
+}
+
+static LLVMValueRef vfp_lane(cg_func *f, LLVMValueRef v, unsigned i) {
+  cg_unit *u = f->u;
+  LLVMTypeRef ft = LLVMFunctionType(u->f32, &u->f32, 1, false);
+  LLVMValueRef barrier = LLVMGetInlineAsm(ft, "", 0, "=t,0", 4, false, false,
+                                          LLVMInlineAsmDialectATT, false);
+  LLVMValueRef x = LLVMBuildExtractElement(u->b, v, cg_const_i32(u, i), "");
+  return LLVMBuildCall2(u->b, ft, barrier, &x, 1, "");
+}
+
+/* a op b for float vectors: LLVMFAdd, LLVMFSub or LLVMFMul. */
+static LLVMValueRef fbinop(cg_func *f, LLVMOpcode opc, LLVMValueRef a, LLVMValueRef b) {
+  cg_unit *u = f->u;
+  if (!neon_flushes(u, a))
+    return LLVMBuildBinOp(u->b, opc, a, b, "");
+  LLVMValueRef r = LLVMGetPoison(LLVMTypeOf(a));
+  for (unsigned i = 0; i < 4; i++) {
+    LLVMValueRef x = LLVMBuildBinOp(u->b, opc, vfp_lane(f, a, i), vfp_lane(f, b, i), "");
+    r = LLVMBuildInsertElement(u->b, r, x, cg_const_i32(u, i), "");
+  }
+  return r;
+}
+
+/* a p b for float vectors, as a vector of i1. */
+static LLVMValueRef fcmp(cg_func *f, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b) {
+  cg_unit *u = f->u;
+  if (!neon_flushes(u, a))
+    return LLVMBuildFCmp(u->b, p, a, b, "");
+  LLVMValueRef r = LLVMGetPoison(LLVMVectorType(u->i1, 4));
+  for (unsigned i = 0; i < 4; i++) {
+    LLVMValueRef c = LLVMBuildFCmp(u->b, p, vfp_lane(f, a, i), vfp_lane(f, b, i), "");
+    r = LLVMBuildInsertElement(u->b, r, c, cg_const_i32(u, i), "");
+  }
+  return r;
+}
+
 static bool unhandled(cg_func *f, aotc_op op) {
   return aotc_diag_set(f->u->diag, AOTC_EINTERNAL, AOTC_NO_OFFSET, "simd: unhandled %s",
                        aotc_opinfo_table[op].name);
@@ -365,7 +419,7 @@ static bool compare(cg_func *f, aotc_op op) {
   unsigned k = op - first[s];
   LLVMValueRef b = pop_as(f, s), a = pop_as(f, s), c;
   if (is_float(s))
-    c = LLVMBuildFCmp(u->b, fp[k], a, b, "");
+    c = fcmp(f, fp[k], a, b);
   else
     c = LLVMBuildICmp(u->b, s == SH_I64 ? ip64[k] : ip[k], a, b, "");
   push_vec(f, LLVMBuildSExt(u->b, c, vec_type(u, int_shape(s)), ""));
@@ -705,8 +759,8 @@ static LLVMValueRef minmax(cg_func *f, shape s, bool is_max, LLVMValueRef a, LLV
     return quiet_lanes(f, s, intrinsic2(f, is_max ? "llvm.maximum" : "llvm.minimum", a, b));
   LLVMTypeRef it = vec_type(u, int_shape(s));
   LLVMRealPredicate p = is_max ? LLVMRealOGT : LLVMRealOLT;
-  LLVMValueRef x = LLVMBuildSelect(u->b, LLVMBuildFCmp(u->b, p, a, b, ""), a, b, "");
-  LLVMValueRef y = LLVMBuildSelect(u->b, LLVMBuildFCmp(u->b, p, b, a, ""), b, a, "");
+  LLVMValueRef x = LLVMBuildSelect(u->b, fcmp(f, p, a, b), a, b, "");
+  LLVMValueRef y = LLVMBuildSelect(u->b, fcmp(f, p, b, a), b, a, "");
   x = LLVMBuildBitCast(u->b, x, it, ""), y = LLVMBuildBitCast(u->b, y, it, "");
   LLVMValueRef m = is_max ? LLVMBuildAnd(u->b, x, y, "") : LLVMBuildOr(u->b, x, y, "");
   /* NaN lanes: all ones, then the payload below the quiet bit cleared. */
@@ -772,14 +826,14 @@ static bool float_arith(cg_func *f, aotc_op op) {
   case AOTC_OP_F32X4_PMIN: case AOTC_OP_F64X2_PMIN:
     /* spec: pmin is b < a ? b : a and pmax a < b ? b : a, exactly (minps/maxps
     ** operand order); NaNs pass through untouched. */
-    r = LLVMBuildSelect(u->b, LLVMBuildFCmp(u->b, LLVMRealOLT, b, a, ""), b, a, "");
+    r = LLVMBuildSelect(u->b, fcmp(f, LLVMRealOLT, b, a), b, a, "");
     break;
   case AOTC_OP_F32X4_PMAX: case AOTC_OP_F64X2_PMAX:
-    r = LLVMBuildSelect(u->b, LLVMBuildFCmp(u->b, LLVMRealOLT, a, b, ""), b, a, "");
+    r = LLVMBuildSelect(u->b, fcmp(f, LLVMRealOLT, a, b), b, a, "");
     break;
-  case AOTC_OP_F32X4_ADD: case AOTC_OP_F64X2_ADD: r = LLVMBuildFAdd(u->b, a, b, ""); break;
-  case AOTC_OP_F32X4_SUB: case AOTC_OP_F64X2_SUB: r = LLVMBuildFSub(u->b, a, b, ""); break;
-  case AOTC_OP_F32X4_MUL: case AOTC_OP_F64X2_MUL: r = LLVMBuildFMul(u->b, a, b, ""); break;
+  case AOTC_OP_F32X4_ADD: case AOTC_OP_F64X2_ADD: r = fbinop(f, LLVMFAdd, a, b); break;
+  case AOTC_OP_F32X4_SUB: case AOTC_OP_F64X2_SUB: r = fbinop(f, LLVMFSub, a, b); break;
+  case AOTC_OP_F32X4_MUL: case AOTC_OP_F64X2_MUL: r = fbinop(f, LLVMFMul, a, b); break;
   case AOTC_OP_F32X4_DIV: case AOTC_OP_F64X2_DIV: r = LLVMBuildFDiv(u->b, a, b, ""); break;
   default: return unhandled(f, op);
   }

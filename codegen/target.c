@@ -14,15 +14,16 @@ typedef struct target_info {
   const char *triple;
   const char *cpu;
   const char *features;
+  const char *multiarch; /* Debian's name: runtime libraries live in lib/<multiarch>/ */
 } target_info;
 
 /* Four-part triples: LLVM reads a three-part "armv7-linux-gnueabihf" as vendor
 ** "linux" and an unknown OS, and then picks the soft-float ABI. */
 static const target_info targets[] = {
-    {CG_ARCH_X86_64, "x86_64-unknown-linux-gnu", "x86-64", ""},
-    {CG_ARCH_AARCH64, "aarch64-unknown-linux-gnu", "generic", "+neon"},
-    {CG_ARCH_ARM32, "armv7-unknown-linux-gnueabihf", "generic", "+armv7-a,+vfp3,+neon,+thumb2"},
-    {CG_ARCH_RISCV64, "riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c"},
+    {CG_ARCH_X86_64, "x86_64-unknown-linux-gnu", "x86-64", "", "x86_64-linux-gnu"},
+    {CG_ARCH_AARCH64, "aarch64-unknown-linux-gnu", "generic", "+neon", "aarch64-linux-gnu"},
+    {CG_ARCH_ARM32, "armv7-unknown-linux-gnueabihf", "generic", "+armv7-a,+vfp3,+neon,+thumb2", "arm-linux-gnueabihf"},
+    {CG_ARCH_RISCV64, "riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c", "riscv64-linux-gnu"},
 };
 
 /* Accepts the canonical spellings and common aliases (x86_64-pc-linux-gnu,
@@ -60,4 +61,11 @@ bool cg_target_resolve(const char *triple, const char **cpu, const char **featur
   if (!*features)
     *features = t->features;
   return true;
+}
+
+const char *cg_target_multiarch(const char *triple) {
+  char *host = triple ? NULL : LLVMGetDefaultTargetTriple();
+  const target_info *t = find(triple ? triple : host);
+  LLVMDisposeMessage(host);
+  return t ? t->multiarch : NULL;
 }

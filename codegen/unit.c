@@ -200,6 +200,12 @@ static bool declare_funcs(cg_unit *u) {
     LLVMSetVisibility(fn, LLVMHiddenVisibility);
     LLVMSetSection(fn, "wrt_text");
     add_fn_attrs(u, fn);
+    /* The RISC-V C ABI has 32-bit results sign-extended by the callee, and C
+    ** callers rely on it: typed header calls (--header) are C calls. */
+    const aotc_functype *ft = &m->types[m->func_types[i]];
+    if (u->arch == CG_ARCH_RISCV64 && ft->n_results == 1 && ft->results[0] == AOTC_I32)
+      LLVMAddAttributeAtIndex(fn, LLVMAttributeReturnIndex,
+                              LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("signext", 7), 0));
     u->funcs[i] = fn;
   }
   return true;
@@ -293,6 +299,11 @@ static void unit_free(cg_unit *u) {
   free(u->exit_tramps);
 }
 
+static void progress(cg_unit *u, const char *phase, uint32_t done, uint32_t total) {
+  if (u->opt->progress)
+    u->opt->progress(u->opt->progress_ctx, phase, done, total);
+}
+
 bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *out_path,
                        aotc_diag *d) {
   cg_unit u = {.m = m, .opt = o, .diag = d};
@@ -305,9 +316,17 @@ bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *ou
     layout_init(&u);
     ok = declare_funcs(&u);
   }
-  for (uint32_t i = 0; ok && i < m->n_codes; i++)
+  for (uint32_t i = 0; ok && i < m->n_codes; i++) {
     ok = cg_func_emit(&u, i);
-  ok = ok && cg_descriptor_emit(&u) && verify(&u) && run_passes(&u) && write_object(&u, out_path);
+    progress(&u, "lower", i + 1, m->n_codes);
+  }
+  ok = ok && cg_descriptor_emit(&u) && (!o->exe_main || cg_exe_main_emit(&u)) && verify(&u);
+  if (ok)
+    progress(&u, "optimize", 0, 1);
+  ok = ok && run_passes(&u);
+  if (ok)
+    progress(&u, "emit", 0, 1);
+  ok = ok && write_object(&u, out_path);
   unit_free(&u);
   return ok;
 }

@@ -14,7 +14,7 @@
 /* Argument/result counts up to this many slots convert without allocating. */
 #define SMALL_SLOTS 16
 /* Stack kept free below the limit for the trap path itself (the libcall,
-** siglongjmp) and for libcalls made near the limit. */
+** longjmp) and for libcalls made near the limit. */
 #define STACK_MARGIN ((uintptr_t)64 << 10)
 
 #if defined(__GNUC__)
@@ -27,20 +27,83 @@ _Thread_local wrt_call_frame *wrt_call_top;
 
 /* ------------------------------------------------------------ traps */
 
-noreturn void wrt_trap_raise(uint32_t code, const wrt_module_desc *desc, uint32_t func_idx,
-                             const void *pc) {
-  wrt_call_frame *f = wrt_call_top;
-  if (!f) {
-    /* Compiled code ran without wrt_call (a typed header call, say): there is
-    ** no activation to unwind to, and returning would run on past the trap. */
-    fprintf(stderr, "wrt: trap outside wrt_call: %s\n", wrt_trap_str((wrt_trap_code)code));
-    abort();
+/* ------------------------------------------------------------ backtraces */
+
+/* One frame record of the frame-pointer chain (compiled code keeps frame
+** pointers; so does the runtime): the caller's frame pointer and the return
+** address, at per-architecture offsets from the frame pointer. */
+static bool frame_record(const void *fp, const void **next_fp, const void **ra) {
+  const void *const *p = fp;
+#if defined(__x86_64__) || defined(__aarch64__) || defined(__arm__)
+  *next_fp = p[0];
+  *ra = p[1];
+#elif defined(__riscv)
+  *next_fp = p[-2];
+  *ra = p[-1];
+#else
+  (void)p, (void)next_fp, (void)ra;
+  return false;
+#endif
+  return true;
+}
+
+/* Collects the Wasm frames of the chain starting at fp into f->trap_pcs:
+** runtime frames before the first Wasm frame are skipped, and the walk ends
+** at the first non-Wasm frame after it (the entry trampoline's caller, whose
+** frames need not have frame pointers). Frames must move up the stack. */
+static void collect_backtrace(wrt_call_frame *f, const void *fp) {
+  const uintptr_t max_frame = (uintptr_t)16 << 20;
+  for (int steps = 0; fp && steps < 64 && f->trap_n_pcs < WRT_TRAP_FRAMES; steps++) {
+    const void *next, *ra;
+    if (!frame_record(fp, &next, &ra) || !ra)
+      break;
+    const char *pc = (const char *)ra - 1; /* inside the call instruction's function */
+    if (wrt_store_is_wasm_pc(f->store, pc))
+      f->trap_pcs[f->trap_n_pcs++] = pc;
+    else if (f->trap_n_pcs > 0)
+      break;
+    if ((uintptr_t)next <= (uintptr_t)fp || (uintptr_t)next - (uintptr_t)fp > max_frame)
+      break;
+    fp = next;
   }
+}
+
+static noreturn void unwind(wrt_call_frame *f, uint32_t code, const wrt_module_desc *desc,
+                            uint32_t func_idx, const void *pc) {
   f->trap_code = code;
   f->trap_desc = desc;
   f->trap_func = func_idx;
   f->trap_pc = pc;
-  siglongjmp(f->jb, 1);
+  longjmp(f->jb, 1);
+}
+
+static noreturn void no_frame(uint32_t code) {
+  /* Compiled code ran without wrt_call or a WRT_TRY scope (a typed header
+  ** call, say): there is nowhere to unwind to, and returning would run on. */
+  fprintf(stderr, "wrt: trap outside wrt_call or WRT_TRY: %s\n", wrt_trap_str((wrt_trap_code)code));
+  abort();
+}
+
+/* ------------------------------------------------------------ traps */
+
+NOINLINE noreturn void wrt_trap_raise(uint32_t code, const wrt_module_desc *desc, uint32_t func_idx,
+                                      const void *pc) {
+  wrt_call_frame *f = wrt_call_top;
+  if (!f)
+    no_frame(code);
+  f->trap_n_pcs = 0;
+  collect_backtrace(f, __builtin_frame_address(0));
+  unwind(f, code, desc, func_idx, pc);
+}
+
+noreturn void wrt_trap_raise_at(uint32_t code, const void *pc, const void *fp) {
+  wrt_call_frame *f = wrt_call_top;
+  if (!f)
+    no_frame(code);
+  f->trap_n_pcs = 0;
+  f->trap_pcs[f->trap_n_pcs++] = pc;
+  collect_backtrace(f, fp);
+  unwind(f, code, NULL, UINT32_MAX, pc);
 }
 
 void wrt_rt_trap(void *vmctx, uint32_t code, uint32_t func_idx) {
@@ -73,6 +136,13 @@ const wrt_name *wrt_desc_func_name(const wrt_module_desc *desc, uint32_t func_id
   return NULL;
 }
 
+static void copy_name(char *dst, size_t size, const wrt_module_desc *desc, uint32_t func_idx) {
+  const wrt_name *name = desc && func_idx != UINT32_MAX ? wrt_desc_func_name(desc, func_idx) : NULL;
+  memset(dst, 0, size);
+  if (name)
+    memcpy(dst, name->ptr, name->len < size - 1 ? name->len : size - 1);
+}
+
 /* Fills the embedder's trap record from the frame a trap unwound to. */
 static void trap_from_frame(const wrt_call_frame *f, wrt_trap *trap) {
   const wrt_module_desc *desc = f->trap_desc;
@@ -84,24 +154,42 @@ static void trap_from_frame(const wrt_call_frame *f, wrt_trap *trap) {
   trap->code = (wrt_trap_code)f->trap_code;
   trap->func_idx = func_idx;
   snprintf(trap->msg, sizeof trap->msg, "%s", wrt_trap_str(trap->code));
-  const wrt_name *name = desc && func_idx != UINT32_MAX ? wrt_desc_func_name(desc, func_idx) : NULL;
-  if (name) {
-    size_t n = name->len < sizeof trap->func_name - 1 ? name->len : sizeof trap->func_name - 1;
-    memcpy(trap->func_name, name->ptr, n);
+  copy_name(trap->func_name, sizeof trap->func_name, desc, func_idx);
+  for (uint32_t i = 0; i < f->trap_n_pcs && i < WRT_TRAP_FRAMES; i++) {
+    const wrt_module_desc *d = NULL;
+    uint32_t idx = UINT32_MAX;
+    if (!wrt_store_func_at_pc(f->store, f->trap_pcs[i], &d, &idx))
+      continue; /* a trampoline */
+    trap->frames[trap->n_frames].func_idx = idx;
+    copy_name(trap->frames[trap->n_frames].func_name, sizeof trap->frames[0].func_name, d, idx);
+    trap->n_frames++;
   }
 }
 
 size_t wrt_trap_format(const wrt_trap *t, char *buf, size_t n) {
   if (!t)
     return 0;
-  int len;
-  if (t->func_idx == UINT32_MAX)
-    len = snprintf(buf, n, "trap: %s\n", t->msg);
-  else if (t->func_name[0])
-    len = snprintf(buf, n, "trap: %s\n  in %s (func %u)\n", t->msg, t->func_name, t->func_idx);
-  else
-    len = snprintf(buf, n, "trap: %s\n  in func %u\n", t->msg, t->func_idx);
-  return len < 0 ? 0 : (size_t)len;
+  size_t len = 0;
+#define APPEND(...)                                                                      \
+  do {                                                                                   \
+    int k_ = snprintf(len < n ? buf + len : NULL, len < n ? n - len : 0, __VA_ARGS__); \
+    len += k_ > 0 ? (size_t)k_ : 0;                                                      \
+  } while (0)
+  APPEND("trap: %s\n", t->msg);
+  if (t->func_idx != UINT32_MAX && t->func_name[0])
+    APPEND("  in %s (func %u)\n", t->func_name, t->func_idx);
+  else if (t->func_idx != UINT32_MAX)
+    APPEND("  in func %u\n", t->func_idx);
+  if (t->n_frames)
+    APPEND("wasm backtrace:\n");
+  for (uint32_t i = 0; i < t->n_frames && i < WRT_TRAP_FRAMES; i++) {
+    if (t->frames[i].func_name[0])
+      APPEND("  %2u: %s (func %u)\n", i, t->frames[i].func_name, t->frames[i].func_idx);
+    else
+      APPEND("  %2u: func %u\n", i, t->frames[i].func_idx);
+  }
+#undef APPEND
+  return len;
 }
 
 static void trap_simple(wrt_trap *trap, wrt_trap_code code) {
@@ -152,12 +240,33 @@ static void frame_pop(wrt_call_frame *f) {
 
 /* Runs a Wasm function through its array-call entry trampoline; false when a
 ** trap unwound here. Kept out of line so that nothing of wrt_call's own
-** state lives in registers across sigsetjmp. */
+** state lives in registers across setjmp. */
 static NOINLINE bool call_guarded(wrt_call_frame *f, const wrt_funcref *rec, wrt_raw *io) {
-  if (sigsetjmp(f->jb, 1)) /* restores the signal mask: the next fault is not blocked */
+  /* Plain setjmp (no signal mask syscall per call): a trap from the fault
+  ** handler restores the interrupted mask before it jumps (signal.c). */
+  if (setjmp(f->jb))
     return false;
   ((void (*)(void *, void *, wrt_raw *))rec->entry)(rec->code, rec->vmctx, io);
   return true;
+}
+
+/* ------------------------------------------------------------ scopes for direct calls */
+
+void wrt_scope_begin(wrt_store *s, wrt_scope *sc) {
+  wrt_signals_thread_init();
+  frame_push(sc, s);
+}
+
+wrt_err wrt_scope_end(wrt_scope *sc, wrt_trap *trap) {
+  frame_pop(sc);
+  bool trapped = sc->trap_code != WRT_TRAP_NONE;
+  if (trap) {
+    if (trapped)
+      trap_from_frame(sc, trap);
+    else
+      trap_simple(trap, WRT_TRAP_NONE);
+  }
+  return trapped ? WRT_ETRAP : WRT_OK;
 }
 
 /* ------------------------------------------------------------ wrt_call */

@@ -415,3 +415,15 @@ wrt_err wrt_instance_export(wrt_instance *inst, const char *name, wrt_extern *ou
       return wrt_instance_export_at(inst, i, NULL, out);
   return WRT_EINVAL;
 }
+
+void *wrt_instance_vmctx(const wrt_instance *inst) {
+  return inst ? inst->vmctx : NULL;
+}
+
+const wrt_module_desc *wrt_instance_desc(const wrt_instance *inst) {
+  return inst ? inst->desc : NULL;
+}
+
+wrt_store *wrt_instance_store(const wrt_instance *inst) {
+  return inst ? inst->store : NULL;
+}

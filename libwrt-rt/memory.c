@@ -1,9 +1,10 @@
 /*
-** memory.c: linear memories: the address-space reservation, committing pages
-** on grow, the host accessors, and the memory libcalls (grow, fill, copy,
-** init, data.drop). It does not decide which memories an instance gets
-** (instance.c), nor turn guard-page faults into traps (signal.c, which finds
-** the reservations through the store's memory list).
+** memory.c: linear memories: the address-space reservation (on 32-bit hosts
+** a mapping that grow may move), committing pages on grow, the host
+** accessors, and the memory libcalls (grow, fill, copy, init, data.drop). It
+** does not decide which memories an instance gets (instance.c), nor turn
+** guard-page faults into traps (signal.c, which finds the reservations
+** through the store's memory list).
 */
 #include <string.h>
 #include <sys/mman.h>
@@ -13,31 +14,47 @@
 /* spec: 32-bit memories address at most 2^16 pages (4 GiB). */
 #define MAX_PAGES_32 (UINT64_C(1) << 16)
 
-/* How many pages a memory may ever reach on this host, and how much address
-** space to reserve for it. On 64-bit hosts every memory reserves
-** WRT_GUARD_RESERVATION (index space + largest static offset + access width,
-** see wrt_abi.h), so guard-mode code needs no bounds checks, and the base never
-** moves in either bounds mode. memory64 memories live in the same reservation
-** and so cap at its size. */
-static uint64_t host_page_cap(bool is64) {
+/* Two layouts, chosen by the host's pointer size.
+**
+** 64-bit hosts: every memory reserves WRT_GUARD_RESERVATION (index space +
+** largest static offset + access width, see wrt_abi.h) as PROT_NONE and grow
+** makes pages accessible in place, so guard-mode code needs no bounds checks
+** and the base never moves in either bounds mode. memory64 memories live in
+** the same reservation and so cap at its size.
+**
+** 32-bit hosts cannot reserve 4 GiB per memory (nor many 256 MiB ones: spec
+** scripts create dozens of memories in one store). Code for them always uses
+** explicit checks and reloads the base from the memory record after every
+** call (codegen/memory.c), so the memory may move: the mapping is exactly the
+** current size, readable and writable, and grow remaps it, moving it when
+** the address space after it is taken. */
 #if UINTPTR_MAX > UINT32_MAX
+#define WRT_MEMORY_MOVES 0
+#else
+#define WRT_MEMORY_MOVES 1
+#endif
+
+/* How many pages a memory may ever reach on this host. On 32-bit hosts the
+** byte length must fit in size_t with room to spare: 2 GiB, if the address
+** space allows (grow fails otherwise, as the spec permits). */
+static uint64_t host_page_cap(bool is64) {
+#if !WRT_MEMORY_MOVES
   return is64 ? WRT_GUARD_RESERVATION / WRT_PAGE_SIZE : MAX_PAGES_32;
 #else
-  /* TODO(rt): 32-bit hosts cannot reserve 4 GiB. They reserve the declared
-  ** maximum (or 256 MiB without one) and fail grow beyond it; moving the
-  ** memory on grow (explicit-check mode allows it) is not implemented. */
   (void)is64;
-  return UINT64_C(256) << 20 >> 16;
+  return (UINT64_C(1) << 31) / WRT_PAGE_SIZE;
 #endif
 }
 
-static size_t reserve_bytes(uint64_t limit_pages) {
-#if UINTPTR_MAX > UINT32_MAX
-  (void)limit_pages;
+/* Bytes mapped for a memory of `pages` pages: the whole reservation, or (when
+** memories move) the current size but at least one page, so that even an
+** empty memory has a base. */
+static size_t map_bytes(uint64_t pages) {
+#if !WRT_MEMORY_MOVES
+  (void)pages;
   return (size_t)WRT_GUARD_RESERVATION;
 #else
-  /* At least one page, so that even a memory of maximum 0 has a base. */
-  return (size_t)((limit_pages ? limit_pages : 1) * WRT_PAGE_SIZE);
+  return (size_t)((pages ? pages : 1) * WRT_PAGE_SIZE);
 #endif
 }
 
@@ -49,11 +66,11 @@ wrt_memory *wrt_memory_create(wrt_store *s, uint64_t min, uint64_t max, bool has
   wrt_memory *m = wrt_calloc(1, sizeof *m);
   if (!m)
     return NULL;
-  m->reserve_size = reserve_bytes(limit);
-  /* MAP_NORESERVE: the reservation is address space, not memory; only the
-  ** pages made accessible below are ever touched. */
-  void *base =
-      mmap(NULL, m->reserve_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  m->reserve_size = map_bytes(min);
+  /* MAP_NORESERVE: the mapping is address space, not memory; only pages
+  ** inside the current length are ever touched. */
+  void *base = mmap(NULL, m->reserve_size, WRT_MEMORY_MOVES ? PROT_READ | PROT_WRITE : PROT_NONE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base == MAP_FAILED) {
     wrt_free(m, sizeof *m);
     return NULL;
@@ -66,7 +83,8 @@ wrt_memory *wrt_memory_create(wrt_store *s, uint64_t min, uint64_t max, bool has
   m->is64 = is64;
   /* Fresh anonymous pages read as zero, and committed pages are never
   ** decommitted, so a grown region is always zero without a memset. */
-  if ((min && mprotect(base, (size_t)(min * WRT_PAGE_SIZE), PROT_READ | PROT_WRITE) != 0) ||
+  if ((!WRT_MEMORY_MOVES && min &&
+       mprotect(base, (size_t)(min * WRT_PAGE_SIZE), PROT_READ | PROT_WRITE) != 0) ||
       !wrt_ptrvec_push(&s->memories, m)) {
     wrt_memory_destroy(m);
     return NULL;
@@ -84,6 +102,27 @@ void wrt_memory_destroy(wrt_memory *m) {
   wrt_free(m, sizeof *m);
 }
 
+/* Makes pages [old, old + delta) accessible; false when the host cannot. */
+static bool commit(wrt_memory *m, uint64_t old, uint64_t delta) {
+#if !WRT_MEMORY_MOVES
+  return mprotect(m->reserve + old * WRT_PAGE_SIZE, (size_t)(delta * WRT_PAGE_SIZE),
+                  PROT_READ | PROT_WRITE) == 0;
+#else
+  size_t bytes = map_bytes(old + delta);
+  if (bytes <= m->reserve_size) /* growing an empty memory into its first page */
+    return true;
+  /* The bytes past the old mapping come from the anonymous mapping and read
+  ** as zero, whether it grows in place or moves. */
+  void *p = mremap(m->reserve, m->reserve_size, bytes, MREMAP_MAYMOVE);
+  if (p == MAP_FAILED)
+    return false;
+  m->reserve = p;
+  m->reserve_size = bytes;
+  m->def.base = p;
+  return true;
+#endif
+}
+
 /* spec: memory.grow: the old size in pages, or -1 (here UINT64_MAX) when the
 ** maximum (declared or this host's) would be exceeded or commit fails. */
 static uint64_t memory_grow(wrt_memory *m, uint64_t delta) {
@@ -92,8 +131,7 @@ static uint64_t memory_grow(wrt_memory *m, uint64_t delta) {
     return UINT64_MAX;
   if (delta == 0)
     return old;
-  if (mprotect(m->reserve + old * WRT_PAGE_SIZE, (size_t)(delta * WRT_PAGE_SIZE),
-               PROT_READ | PROT_WRITE) != 0)
+  if (!commit(m, old, delta))
     return UINT64_MAX;
   /* Length last: explicit-check code must never see pages not yet committed. */
   m->pages = old + delta;

@@ -107,14 +107,16 @@ struct wrt_store {
 };
 
 /* A linear memory. `def` comes first: compiled code reads it through the
-** vmctx memories[] pointer. The reservation never moves, so neither does
-** def.base; def.length is updated after the pages are committed. */
+** vmctx memories[] pointer. On 64-bit hosts the reservation never moves, so
+** neither does def.base; on 32-bit hosts the mapping is the current size and
+** grow may move it (memory.c). def.length is updated after the pages are
+** committed. */
 struct wrt_memory {
   wrt_memory_def def;
   uint64_t pages;      /* current size in pages */
   uint64_t max;        /* declared maximum (valid when has_max) */
   uint64_t limit;      /* pages grow may reach: the declared max capped by the reservation */
-  uint8_t *reserve;    /* start of the PROT_NONE reservation (== def.base) */
+  uint8_t *reserve;    /* start of the reservation or mapping (== def.base) */
   size_t reserve_size; /* bytes reserved, all registered for the fault handler */
   bool has_max, is64;
 };
@@ -250,19 +252,10 @@ bool wrt_expr_eval(const wrt_instance *inst, const wrt_expr *e, wrt_raw *out);
 
 /*
 ** One activation of wrt_call, linked from the thread's innermost one. A trap
-** (libcall, host trap, or fault) fills trap_* and siglongjmps to `jb` of the
+** (libcall, host trap, or fault) fills trap_* and longjmps to `jb` of the
 ** innermost frame, so frames above it never exist at that point.
 */
-typedef struct wrt_call_frame {
-  struct wrt_call_frame *prev;
-  wrt_store *store;
-  uintptr_t limit;       /* the thread's stack limit, fixed by the outermost frame */
-  uintptr_t saved_limit; /* store->stack_limit before this call, restored after */
-  uint32_t trap_code, trap_func;
-  const void *trap_pc;               /* faulting PC in compiled code, or NULL */
-  const wrt_module_desc *trap_desc; /* module of trap_func, when known (for its name) */
-  sigjmp_buf jb;
-} wrt_call_frame;
+typedef wrt_scope wrt_call_frame; /* public as wrt_scope for direct calls (wrt.h) */
 
 /* The thread's innermost frame (NULL outside wrt_call). */
 extern _Thread_local wrt_call_frame *wrt_call_top;
@@ -271,6 +264,10 @@ extern _Thread_local wrt_call_frame *wrt_call_top;
 ** compiled code was entered without wrt_call, so there is nowhere to go. */
 noreturn void wrt_trap_raise(uint32_t code, const wrt_module_desc *desc, uint32_t func_idx,
                              const void *pc);
+
+/* Unwinds with a trap at a fault: pc and the frame pointer of the faulting
+** Wasm code (from the signal context) start the backtrace. */
+noreturn void wrt_trap_raise_at(uint32_t code, const void *pc, const void *fp);
 
 /* Traps from a libcall. ra is the libcall's return address, inside the
 ** compiled function that called it (used to name that function). */

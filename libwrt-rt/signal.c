@@ -53,6 +53,21 @@ static const void *context_pc(const void *ctx) {
 #endif
 }
 
+/* The interrupted frame pointer (NULL: no backtrace beyond the fault). */
+static const void *context_fp(const void *ctx) {
+  const ucontext_t *uc = ctx;
+#if defined(__x86_64__)
+  return (const void *)(uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+#elif defined(__aarch64__)
+  return (const void *)(uintptr_t)uc->uc_mcontext.regs[29];
+#elif defined(__riscv) && __riscv_xlen == 64
+  return (const void *)(uintptr_t)uc->uc_mcontext.__gregs[8]; /* s0 */
+#else
+  (void)uc;
+  return NULL;
+#endif
+}
+
 /* ------------------------------------------------------------ code ranges */
 
 static bool in_range(const void *p, const void *begin, const void *end) {
@@ -138,15 +153,20 @@ static void chain(int sig, siginfo_t *si, void *ctx) {
 }
 
 /* Async-signal-safe: reads the thread's frame chain and the stores' arrays
-** (only ever changed by this thread, outside Wasm code), then siglongjmps. */
+** (only ever changed by this thread, outside Wasm code), then longjmps,
+** after restoring the signal mask of the interrupted code (the frames use
+** plain setjmp, which does not save it; without this the fault signal would
+** stay blocked and the next fault would kill the process). */
 static void on_fault(int sig, siginfo_t *si, void *ctx) {
   const void *pc = context_pc(ctx);
   for (wrt_call_frame *f = wrt_call_top; f && pc; f = f->prev) {
     if (!wrt_store_is_wasm_pc(f->store, pc))
       continue;
     wrt_trap_code code = classify_fault(f->store, si->si_addr);
-    if (code != WRT_TRAP_NONE)
-      wrt_trap_raise(code, NULL, UINT32_MAX, pc); /* to the innermost frame */
+    if (code != WRT_TRAP_NONE) {
+      pthread_sigmask(SIG_SETMASK, &((const ucontext_t *)ctx)->uc_sigmask, NULL);
+      wrt_trap_raise_at(code, pc, context_fp(ctx)); /* to the innermost frame */
+    }
   }
   chain(sig, si, ctx);
 }

@@ -1,8 +1,9 @@
 /*
 ** wasm2obj: the command-line compiler. Reads as the pipeline: map the input,
-** decode, validate, then (later issues) codegen and emit an object. Option
-** parsing and diagnostics printing live here; the work is in aotc/.
-** Exit codes: 0 ok, 1 bad input, 2 usage, 3 I/O or internal error.
+** decode, validate, codegen an object, then optionally write the typed header
+** (wasm2obj_header.c) and link an executable (wasm2obj_link.c). Option
+** parsing, progress and diagnostics printing live here; the work is in aotc/
+** and codegen/. Exit codes: 0 ok, 1 bad input, 2 usage, 3 I/O or internal.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <llvm-c/Core.h>
@@ -18,18 +20,24 @@
 #include "aotc.h"
 #include "aotc_dump.h"
 #include "cg.h"
+#include "wasm2obj.h"
 #include "wrt_abi.h"
 
 #define WRT_VERSION "0.1.0"
-
-enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+/* Options baked into an executable (--dir, --env, --no-inherit-env). */
+#define MAX_EXE_OPTS 256
 
 typedef struct options {
   const char *input;
   const char *output;
+  const char *header;
   uint32_t features;
-  bool validate_only, dump;
+  bool validate_only, dump, exe;
+  int progress; /* -1 auto (a terminal), 0 off, 1 on */
   cg_options cg;
+  w2o_link link;
+  const char *exe_opts[MAX_EXE_OPTS + 1];
+  uint32_t n_exe_opts;
   char name_buf[128];
 } options;
 
@@ -59,13 +67,32 @@ static void usage(FILE *out) {
         "  --cpu=NAME          LLVM CPU name (default per target, e.g. x86-64)\n"
         "  --cpu-features=LIST LLVM target features, e.g. +sse4.1,+avx2 (default per\n"
         "                      target; riscv64: +m,+a,+f,+d,+c)\n"
+        "  --header=FILE       also write a C header with typed prototypes for the\n"
+        "                      exports (direct calls, no trampoline) and imports\n"
+        "\n"
+        "executables:\n"
+        "  --exe               link a native executable (-o FILE) that runs the module\n"
+        "                      as a WASI command: args, environment, stdio, exit status\n"
+        "  --dir=HOST[::GUEST] preopen directory HOST (resolved at run time, relative to\n"
+        "                      the working directory) as GUEST (default: HOST)\n"
+        "  --env=K=V           add an environment variable\n"
+        "  --no-inherit-env    the program sees only --env variables (default: also the\n"
+        "                      environment it is started with)\n"
+        "  --runtime=FILE      the libwrt-rt.a to link (default: ../lib/libwrt-rt.a next to\n"
+        "                      wasm2obj, ../lib/<multiarch>/libwrt-rt.a for cross targets)\n"
+        "  -static             link statically (default for cross targets)\n"
+        "  -v                  print the link command\n"
+        "                      Linking runs $WRT_CC, else LLVM's clang, with -fuse-ld=lld.\n"
+        "\n"
+        "  --progress          show progress on stderr (default: only on a terminal)\n"
+        "  --no-progress       never show progress\n"
         "  --debug             dump LLVM IR on internal verifier errors\n"
         "  --help              show this help\n"
         "  --version           show the version\n"
         "\n"
         "Diagnostics: FILE:0xOFFSET: error: MESSAGE (func N). Exit codes: 0 ok,\n"
-        "1 malformed/invalid/unsupported input, 2 usage error, 3 I/O or internal error.\n"
-        "Tail calls are validated but not compiled yet.\n",
+        "1 malformed/invalid/unsupported input, 2 usage error, 3 I/O, link or internal\n"
+        "error. Tail calls are validated but not compiled yet.\n",
         out);
 }
 
@@ -117,10 +144,43 @@ static int parse_cg_option(const char *a, options *o) {
   return 1;
 }
 
+/* Options of --exe and --header; 0 if a is none of them, -1 on an error. */
+static int parse_output_option(const char *a, options *o) {
+  if (!strcmp(a, "--exe")) {
+    o->exe = true;
+  } else if (!strncmp(a, "--dir=", 6) || !strncmp(a, "--env=", 6) ||
+             !strcmp(a, "--no-inherit-env")) {
+    if ((a[2] == 'd' && !a[6]) || (a[2] == 'e' && !strchr(a + 6, '='))) {
+      fprintf(stderr, "wasm2obj: error: %s: expected --dir=HOST[::GUEST] or --env=K=V\n", a);
+      return -1;
+    }
+    if (o->n_exe_opts == MAX_EXE_OPTS) {
+      fprintf(stderr, "wasm2obj: error: more than %d --dir/--env options\n", MAX_EXE_OPTS);
+      return -1;
+    }
+    o->exe_opts[o->n_exe_opts++] = a;
+  } else if (!strncmp(a, "--runtime=", 10) && a[10]) {
+    o->link.runtime = a + 10;
+  } else if (!strcmp(a, "-static")) {
+    o->link.is_static = true;
+  } else if (!strcmp(a, "-v")) {
+    o->link.verbose = true;
+  } else if (!strncmp(a, "--header=", 9) && a[9]) {
+    o->header = a + 9;
+  } else if (!strcmp(a, "--progress") || !strcmp(a, "--no-progress")) {
+    o->progress = a[2] == 'p';
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
 static int parse_args(int argc, char **argv, options *o) {
   o->features = aotc_features_default();
   cg_options_init(&o->cg);
   o->cg.name = NULL;
+  o->progress = -1;
+  int rc;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -144,6 +204,9 @@ static int parse_args(int argc, char **argv, options *o) {
       o->output = argv[++i];
     } else if (parse_cg_option(a, o)) {
       continue;
+    } else if ((rc = parse_output_option(a, o)) != 0) {
+      if (rc < 0)
+        return EXIT_USAGE;
     } else if (a[0] == '-' && a[1] != '\0') {
       fprintf(stderr, "wasm2obj: error: unknown option '%s' (see --help)\n", a);
       return EXIT_USAGE;
@@ -158,8 +221,19 @@ static int parse_args(int argc, char **argv, options *o) {
     fprintf(stderr, "wasm2obj: error: no input file (see --help)\n");
     return EXIT_USAGE;
   }
+  if (o->exe && !o->output) {
+    fprintf(stderr, "wasm2obj: error: --exe needs -o FILE\n");
+    return EXIT_USAGE;
+  }
+  if (!o->exe && o->n_exe_opts) {
+    fprintf(stderr, "wasm2obj: error: --dir, --env and --no-inherit-env need --exe\n");
+    return EXIT_USAGE;
+  }
   if (!o->cg.name)
     default_name(o);
+  o->cg.exe_main = o->exe;
+  o->cg.exe_opts = o->exe_opts;
+  o->link.triple = o->cg.triple;
   return -1;
 }
 
@@ -201,6 +275,101 @@ static int report(const aotc_diag *d, const char *file) {
   }
 }
 
+/* ------------------------------------------------------------ progress */
+
+typedef struct progress {
+  struct timespec start, last;
+  bool tty;
+  int last_tenth; /* logs: one line per 10% */
+} progress;
+
+static double seconds_since(const struct timespec *t) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static const char *phase_text(const char *phase) {
+  return !strcmp(phase, "optimize") ? "optimizing" : !strcmp(phase, "emit") ? "writing the object" : phase;
+}
+
+/* On a terminal: one line rewritten at most 10 times a second. Elsewhere
+** (with --progress): a line per 10% of the functions and per phase. */
+static void show_progress(void *ctx, const char *phase, uint32_t done, uint32_t total) {
+  progress *p = ctx;
+  double elapsed = seconds_since(&p->start);
+  bool lower = !strcmp(phase, "lower");
+  if (p->tty) {
+    if (lower && done != total && seconds_since(&p->last) < 0.1)
+      return;
+    clock_gettime(CLOCK_MONOTONIC, &p->last);
+    if (lower)
+      fprintf(stderr, "\rwasm2obj: %u/%u functions lowered (%.1f s)\033[K", done, total, elapsed);
+    else
+      fprintf(stderr, "\rwasm2obj: %s (%.1f s)\033[K", phase_text(phase), elapsed);
+    return;
+  }
+  int tenth = total ? (int)((uint64_t)done * 10 / total) : 10;
+  if (lower && tenth == p->last_tenth)
+    return;
+  p->last_tenth = tenth;
+  if (lower)
+    fprintf(stderr, "wasm2obj: %u/%u functions lowered (%.1f s)\n", done, total, elapsed);
+  else
+    fprintf(stderr, "wasm2obj: %s (%.1f s)\n", phase_text(phase), elapsed);
+}
+
+static void end_progress(const progress *p) {
+  if (p->tty)
+    fprintf(stderr, "\r\033[K");
+  fprintf(stderr, "wasm2obj: done in %.1f s\n", seconds_since(&p->start));
+}
+
+/* ------------------------------------------------------------ the pipeline */
+
+static void default_output(const options *o, char *buf, size_t size) {
+  const char *dot = strrchr(o->input, '.');
+  size_t n = dot && !strchr(dot, '/') ? (size_t)(dot - o->input) : strlen(o->input);
+  snprintf(buf, size, "%.*s.o", (int)n, o->input);
+}
+
+/* Code generation, then for --exe the link step (through a temporary object
+** that is always removed). */
+static int emit(const options *o, const aotc_module *m) {
+  char path[4096];
+  const char *dir = getenv("TMPDIR");
+  if (o->exe) {
+    snprintf(path, sizeof path, "%s/wasm2obj-XXXXXX.o", dir && *dir ? dir : "/tmp");
+    int fd = mkstemps(path, 2);
+    if (fd < 0) {
+      fprintf(stderr, "wasm2obj: error: cannot create a temporary file: %s\n", strerror(errno));
+      return EXIT_IO;
+    }
+    close(fd);
+  } else if (o->output) {
+    snprintf(path, sizeof path, "%s", o->output);
+  } else {
+    default_output(o, path, sizeof path);
+  }
+  cg_options cg = o->cg;
+  progress p = {.tty = isatty(2) == 1, .last_tenth = -1};
+  clock_gettime(CLOCK_MONOTONIC, &p.start);
+  if (o->progress == 1 || (o->progress == -1 && p.tty)) {
+    cg.progress = show_progress;
+    cg.progress_ctx = &p;
+  }
+  aotc_diag d;
+  aotc_diag_init(&d);
+  int rc = cg_compile_object(m, &cg, path, &d) ? EXIT_OK : report(&d, o->input);
+  if (cg.progress)
+    end_progress(&p);
+  if (rc == EXIT_OK && o->exe)
+    rc = w2o_link_exe(&o->link, path, o->output);
+  if (o->exe)
+    unlink(path);
+  return rc;
+}
+
 static int compile(const options *o, const uint8_t *bytes, size_t size) {
   aotc_diag d;
   aotc_diag_init(&d);
@@ -215,16 +384,10 @@ static int compile(const options *o, const uint8_t *bytes, size_t size) {
     if (!aotc_module_dump(m, stdout, &d))
       rc = report(&d, o->input);
   } else if (!o->validate_only) {
-    char out[4096];
-    const char *path = o->output;
-    if (!path) {
-      const char *dot = strrchr(o->input, '.');
-      size_t n = dot && !strchr(dot, '/') ? (size_t)(dot - o->input) : strlen(o->input);
-      snprintf(out, sizeof out, "%.*s.o", (int)n, o->input);
-      path = out;
-    }
-    if (!cg_compile_object(m, &o->cg, path, &d))
-      rc = report(&d, o->input);
+    if (o->header)
+      rc = w2o_write_header(m, o->cg.name, o->input, o->header);
+    if (rc == EXIT_OK)
+      rc = emit(o, m);
   }
   aotc_module_free(m);
   return rc;

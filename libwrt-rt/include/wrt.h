@@ -22,6 +22,7 @@
 #ifndef WRT_H
 #define WRT_H
 
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,13 +54,22 @@ const char *wrt_err_str(wrt_err code);
 /* Spec wording for each trap ("integer divide by zero", ...). */
 const char *wrt_trap_str(wrt_trap_code code);
 
-/* A trap's details: code, message, and the Wasm function it happened in
-** (func_idx and name, when known; UINT32_MAX / empty otherwise). */
+/* Backtrace depth kept in a trap (innermost Wasm frames first). */
+#define WRT_TRAP_FRAMES 16
+
+/* A trap's details: code, message, the Wasm function it happened in
+** (func_idx and name, when known; UINT32_MAX / empty otherwise), and the Wasm
+** call stack at the trap: frames[0] is that function, then its callers. */
 typedef struct wrt_trap {
   wrt_trap_code code;
   uint32_t func_idx;
   char func_name[64];
   char msg[128];
+  uint32_t n_frames;
+  struct {
+    uint32_t func_idx;
+    char func_name[48]; /* empty when the module has no name for it */
+  } frames[WRT_TRAP_FRAMES];
 } wrt_trap;
 
 /* Formats a trap for people: "trap: MSG\n  in NAME (func N)\n" plus one line per
@@ -192,6 +202,50 @@ wrt_err wrt_instance_export_at(wrt_instance *inst, uint32_t i, const char **name
 wrt_err wrt_call(wrt_store *s, wrt_func *f, const wrt_val *args, size_t n_args, wrt_val *results,
                  size_t n_results, wrt_trap *trap);
 
+/*
+** Direct calls. Headers written by `wasm2obj --header` call compiled
+** functions directly, as C functions taking the instance's vmctx. A trap in
+** such a call unwinds to the innermost trap scope of the thread; with no scope
+** it aborts the process. A scope is entered with WRT_TRY and must be ended
+** with wrt_scope_end, on both paths, in the same function:
+**
+**   wrt_scope sc;
+**   wrt_trap trap;
+**   volatile int32_t r = 0;   // locals written inside: volatile (setjmp rules)
+**   WRT_TRY(store, &sc) {
+**     r = mod_add(inst, 1, 2);
+**   }
+**   if (wrt_scope_end(&sc, &trap) == WRT_ETRAP) ... trap.msg ...
+**
+** WRT_TRY expands to two statements: do not use it as the body of an
+** unbraced if/else. Scopes nest (with wrt_call too).
+*/
+typedef struct wrt_scope {
+  /* The runtime's; not for embedders. */
+  struct wrt_scope *prev;
+  wrt_store *store;
+  uintptr_t limit, saved_limit;
+  uint32_t trap_code, trap_func;
+  const void *trap_pc;
+  const wrt_module_desc *trap_desc;
+  uint32_t trap_n_pcs;
+  const void *trap_pcs[16]; /* return addresses (minus one) of the Wasm frames */
+  jmp_buf jb; /* plain setjmp: the fault handler restores the signal mask itself */
+} wrt_scope;
+
+void wrt_scope_begin(wrt_store *s, wrt_scope *sc);
+/* Leaves the scope: WRT_OK, or WRT_ETRAP with *trap (may be NULL) filled. */
+wrt_err wrt_scope_end(wrt_scope *sc, wrt_trap *trap);
+#define WRT_TRY(s, sc)       \
+  wrt_scope_begin((s), (sc)); \
+  if (setjmp((sc)->jb) == 0)
+
+/* The context compiled code of this instance takes as its first argument, and
+** the descriptor it was instantiated from. */
+void *wrt_instance_vmctx(const wrt_instance *inst);
+const wrt_module_desc *wrt_instance_desc(const wrt_instance *inst);
+wrt_store *wrt_instance_store(const wrt_instance *inst);
+
 /* Maximum native stack (bytes) Wasm code may use below the outermost
 ** wrt_call; beyond it calls trap with "call stack exhausted". Default 1 MiB. */
 void wrt_store_set_max_wasm_stack(wrt_store *s, size_t bytes);
@@ -206,7 +260,7 @@ void wrt_store_set_max_wasm_stack(wrt_store *s, size_t bytes);
 ** below a preopened directory; `..`, absolute paths and symlinks can never
 ** leave it; rights are honoured; host errno values map to WASI errnos.
 **
-**   wrt_wasi_config c = {.argc = argc, .argv = argv, .n_dirs = 1,
+**   wrt_wasi_config c = {.argc = argc, .argv = argv, .n_dirs = 1, .use_default_stdio = true,
 **                        .dir_host = (const char *[]){"."}, .dir_guest = (const char *[]){"."}};
 **   wrt_wasi *w = wrt_wasi_new(&c, &diag);
 **   wrt_wasi_define(w, store, linker);           // wasi_snapshot_preview1.*
@@ -260,7 +314,9 @@ bool wrt_wasi_exit_status(const wrt_wasi *w, int *status);
 **   "--env=K=V"            add an environment variable
 **   "--no-inherit-env"     do not pass the host environment (default: passed)
 ** A trap prints "wrt: trap: MSG" with the Wasm function and a backtrace to
-** stderr and exits with status WRT_WASI_TRAP_STATUS.
+** stderr and returns WRT_WASI_TRAP_STATUS; setup errors (a preopen that
+** cannot be opened, a missing import, no memory export) print
+** "wrt: error: ..." and return 1. Otherwise it returns the program's status.
 */
 #define WRT_WASI_TRAP_STATUS 134
 int wrt_wasi_main(const wrt_module_desc *desc, int argc, char **argv, const char *const *opts);

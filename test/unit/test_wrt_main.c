@@ -13,11 +13,14 @@ extern const t_case wrt_inst_cases[];
 extern const size_t wrt_inst_n_cases;
 extern const t_case wrt_call_cases[];
 extern const size_t wrt_call_n_cases;
+extern const t_case wrt_wasi_cases[];
+extern const size_t wrt_wasi_n_cases;
 
 static const t_suite suites[] = {
     {wrt_store_cases, &wrt_store_n_cases},
     {wrt_inst_cases, &wrt_inst_n_cases},
     {wrt_call_cases, &wrt_call_n_cases},
+    {wrt_wasi_cases, &wrt_wasi_n_cases},
 };
 
 int main(int argc, char **argv) {
