@@ -66,11 +66,14 @@ WRT_WAST := $(B)/bin/wrt-wast
 TEST_AOTC := $(B)/bin/test_aotc
 BENCH_VALIDATE := $(B)/bin/bench_validate
 TEST_HOST := $(B)/bin/test_host
-BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_WRT) $(TEST_HOST)
+TEST_EMBED := $(B)/bin/test_embed
+BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_WRT) $(TEST_HOST) \
+        $(TEST_EMBED)
 
 .PHONY: install uninstall bench all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
         check-spec-validate check-spec-guard check-spec-explicit check-cross check-cross-spec \
-        check-spec-aarch64 check-programs check-install check-realworld \
+        check-spec-aarch64 check-programs check-programs-levels check-programs-cross check-install \
+        check-realworld \
         asan release format format-check
 all: $(BINS)
 asan release: ;   # config selectors, see above
@@ -177,6 +180,22 @@ $(O)/test/host/%.o: test/host/%.c | $(HOST_MOD_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itest/unit -I$(B)/test/host $(CFLAGS_ALL) -fno-omit-frame-pointer -c $< -o $@
 
+# Embedding WASI modules (test/embed): a reactor and a command written in C,
+# compiled to wasm32-wasi, then by wasm2obj with typed headers, driven by
+# embed_host.c through the WASI embedding API.
+EMBED_MOD_OBJ := $(B)/test/embed/reactor.o $(B)/test/embed/command.o
+$(B)/test/embed/reactor.o: EXEC_MODEL := -mexec-model=reactor
+$(B)/test/embed/%.o: test/embed/%.c $(WASM2OBJ)
+	@mkdir -p $(@D)
+	clang-19 --target=wasm32-wasi -O2 $(EXEC_MODEL) $< -o $(@:.o=.wasm)
+	$(WASM2OBJ) --name=$* --header=$(@:.o=.h) $(@:.o=.wasm) -o $@
+$(O)/test/embed/%.o: test/embed/%.c | $(EMBED_MOD_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itest/unit -I$(B)/test/embed $(CFLAGS_ALL) -c $< -o $@
+$(TEST_EMBED): $(O)/test/embed/embed_host.o $(EMBED_MOD_OBJ) $(LIBRT)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) $^ -lm -o $@
+
 # ------------------------------------------------------------------ tests
 # Every test step writes a log ending in "N passed, N failed[, N skipped]";
 # scripts/summarize adds them up and prints the final line.
@@ -190,12 +209,12 @@ check: deps
 	@rm -rf $(T)/logs && mkdir -p $(T)/logs
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) -k check-unit check-golden \
 	  check-spec-validate check-spec-guard check-spec-explicit check-cross check-spec-aarch64 \
-	  check-programs check-install fuzz-smoke; \
+	  check-programs check-programs-levels check-programs-cross check-install fuzz-smoke; \
 	  scripts/summarize $(T)/logs
 
-check-unit: $(TEST_AOTC) $(TEST_WRT) $(TEST_HOST)
+check-unit: $(TEST_AOTC) $(TEST_WRT) $(TEST_HOST) $(TEST_EMBED)
 	@mkdir -p $(T)/logs
-	@rc=0; for t in aotc wrt host; do \
+	@rc=0; for t in aotc wrt host embed; do \
 	  $(B)/bin/test_$$t > $(T)/logs/unit-$$t.log 2>&1 || rc=1; \
 	  tail -n 1 $(T)/logs/unit-$$t.log | sed "s/^/unit-$$t: /"; done; exit $$rc
 
@@ -265,8 +284,28 @@ check-programs: $(WASM2OBJ) $(LIBRT)
 	  grep -E '^FAIL' $(T)/logs/programs.log | head -n 20; \
 	  tail -n 1 $(T)/logs/programs.log | sed 's/^/programs (WASI, vs Node): /'; exit $$rc
 
+# The same programs at the other optimisation levels (-O2 is the default above).
+check-programs-levels: $(WASM2OBJ) $(LIBRT)
+	@mkdir -p $(T)/logs
+	@rc=0; for o in -O0 -O1 -O3; do \
+	  W2O_FLAGS=$$o scripts/check-programs $(WASM2OBJ) $(T)/programs$$o \
+	    > $(T)/logs/programs$$o.log 2>&1 || rc=1; \
+	  grep -E '^FAIL' $(T)/logs/programs$$o.log | head -n 20; \
+	  tail -n 1 $(T)/logs/programs$$o.log | sed "s/^/programs ($$o): /"; done; exit $$rc
+
+# The same programs cross-compiled (--exe --target, static) and run under
+# qemu-user, against Node's output: aarch64, armv7 and riscv64 (~35 s each).
+PROGRAM_TARGETS ?= aarch64-linux-gnu arm-linux-gnueabihf riscv64-linux-gnu
+check-programs-cross: $(WASM2OBJ) $(foreach t,$(PROGRAM_TARGETS),$(B)/lib/$(t)/libwrt-rt.a)
+	@mkdir -p $(T)/logs
+	@rc=0; for t in $(PROGRAM_TARGETS); do \
+	  scripts/check-programs --target=$$t $(WASM2OBJ) $(T)/programs-$$t \
+	    > $(T)/logs/programs-$$t.log 2>&1 || rc=1; \
+	  grep -E '^FAIL' $(T)/logs/programs-$$t.log | head -n 20; \
+	  tail -n 1 $(T)/logs/programs-$$t.log | sed "s/^/programs ($$t, qemu): /"; done; exit $$rc
+
 # make install into a scratch prefix, used as docs/USING.md says; uninstall.
-check-install: all
+check-install: all $(foreach t,$(PROGRAM_TARGETS),$(B)/lib/$(t)/libwrt-rt.a)
 	@mkdir -p $(T)/logs
 	@rm -rf $(T)/prefix
 	@$(MAKE) --no-print-directory -s install PREFIX=$(abspath $(T)/prefix) > /dev/null

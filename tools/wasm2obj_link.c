@@ -43,19 +43,18 @@ static bool self_dir(char *buf, size_t size) {
 }
 
 static bool find_runtime(const w2o_link *l, char *buf, size_t size) {
+  buf[0] = '\0';
   if (l->runtime) {
-    snprintf(buf, size, "%s", l->runtime);
-    return access(buf, R_OK) == 0;
+    int n = snprintf(buf, size, "%s", l->runtime);
+    return n > 0 && (size_t)n < size && access(buf, R_OK) == 0;
   }
   const char *want = cg_target_multiarch(l->triple), *host = cg_target_multiarch(NULL);
   char dir[PATH_MAX];
   if (!want || !self_dir(dir, sizeof dir))
     return false;
-  if (host && !strcmp(want, host))
-    snprintf(buf, size, "%s/../lib/libwrt-rt.a", dir);
-  else
-    snprintf(buf, size, "%s/../lib/%s/libwrt-rt.a", dir, want);
-  return access(buf, R_OK) == 0;
+  int n = host && !strcmp(want, host) ? snprintf(buf, size, "%s/../lib/libwrt-rt.a", dir)
+                                       : snprintf(buf, size, "%s/../lib/%s/libwrt-rt.a", dir, want);
+  return n > 0 && (size_t)n < size && access(buf, R_OK) == 0;
 }
 
 /* $WRT_CC, else the clang of the LLVM wasm2obj was built with, else clang-19. */
