@@ -32,7 +32,9 @@ LLVMValueRef cg_effective_address(cg_func *f, const aotc_memarg *ma, LLVMValueRe
   cg_unit *u = f->u;
   bool is64 = u->m->memories[ma->mem_idx].lim.is64;
   LLVMValueRef def = mem_def(f, ma->mem_idx);
-  /* In guard mode the base never moves: invariant, so LLVM hoists it out of loops. */
+  /* In guard mode the base never moves: invariant, so LLVM hoists it out of loops.
+  ** In explicit mode it is a plain load, reloaded after any call: on 32-bit
+  ** hosts memory.grow (and a host function that grows) may move the memory. */
   LLVMValueRef base = explicit_checks(u, ma->mem_idx) ? cg_load(f, u->ptr, def, "base")
                                                       : cg_load_invariant(f, u->ptr, def, "base");
   LLVMValueRef idx = is64 ? index : LLVMBuildZExt(u->b, index, u->i64, "");

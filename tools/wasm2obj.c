@@ -333,6 +333,36 @@ static void default_output(const options *o, char *buf, size_t size) {
   snprintf(buf, size, "%.*s.o", (int)n, o->input);
 }
 
+static bool name_is(aotc_name n, const char *s) {
+  return n.len == strlen(s) && !memcmp(n.ptr, s, n.len);
+}
+
+/* --exe runs the module as a WASI command: it must export _start and import
+** nothing but WASI (the executable has nothing else to link it with). */
+static int check_command(const options *o, const aotc_module *m) {
+  bool has_start = false;
+  for (uint32_t i = 0; i < m->n_exports; i++)
+    if (m->exports[i].kind == AOTC_EXTERN_FUNC && name_is(m->exports[i].name, "_start")) {
+      const aotc_functype *ft = &m->types[m->func_types[m->exports[i].idx]];
+      has_start = ft->n_params == 0 && ft->n_results == 0;
+    }
+  if (!has_start) {
+    fprintf(stderr, "%s: error: --exe needs a WASI command: the module exports no "
+                    "function _start () -> ()\n", o->input);
+    return EXIT_BAD_INPUT;
+  }
+  for (uint32_t i = 0; i < m->n_imports; i++) {
+    const aotc_import *imp = &m->imports[i];
+    if (!name_is(imp->module, "wasi_snapshot_preview1")) {
+      fprintf(stderr, "%s:0x%zx: error: --exe provides only wasi_snapshot_preview1; "
+                      "import %.*s.%.*s cannot be satisfied\n", o->input, imp->off,
+              (int)imp->module.len, imp->module.ptr, (int)imp->name.len, imp->name.ptr);
+      return EXIT_BAD_INPUT;
+    }
+  }
+  return EXIT_OK;
+}
+
 /* Code generation, then for --exe the link step (through a temporary object
 ** that is always removed). */
 static int emit(const options *o, const aotc_module *m) {
@@ -384,7 +414,9 @@ static int compile(const options *o, const uint8_t *bytes, size_t size) {
     if (!aotc_module_dump(m, stdout, &d))
       rc = report(&d, o->input);
   } else if (!o->validate_only) {
-    if (o->header)
+    if (o->exe)
+      rc = check_command(o, m);
+    if (rc == EXIT_OK && o->header)
       rc = w2o_write_header(m, o->cg.name, o->input, o->header);
     if (rc == EXIT_OK)
       rc = emit(o, m);

@@ -218,7 +218,9 @@ wrt_err wrt_call(wrt_store *s, wrt_func *f, const wrt_val *args, size_t n_args, 
 **   if (wrt_scope_end(&sc, &trap) == WRT_ETRAP) ... trap.msg ...
 **
 ** WRT_TRY expands to two statements: do not use it as the body of an
-** unbraced if/else. Scopes nest (with wrt_call too).
+** unbraced if/else. Scopes nest (with wrt_call too). setjmp rules apply:
+** keep the scope in a small function of its own, so that no local of a
+** bigger one lives across it (gcc's -Wclobbered points them out).
 */
 typedef struct wrt_scope {
   /* The runtime's; not for embedders. */

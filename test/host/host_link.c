@@ -65,6 +65,17 @@ done:
   host_env_fini(&h);
 }
 
+/* 1 / d in a scope of its own (setjmp stays out of the caller's loop). */
+static wrt_err divide_in_scope(wrt_store *s, wrt_instance *lib, int32_t d, volatile int *reached,
+                               wrt_trap *trap) {
+  wrt_scope sc;
+  WRT_TRY(s, &sc) {
+    link_lib_divide(lib, 1, d);
+    *reached = 1;
+  }
+  return wrt_scope_end(&sc, trap);
+}
+
 /* A trap in a direct call unwinds to the scope; the next scope works. */
 static void link_direct_trap(void) {
   host_env h;
@@ -74,14 +85,9 @@ static void link_direct_trap(void) {
   if (!lib)
     goto done;
   for (int round = 0; round < 1000; round++) {
-    wrt_scope sc;
     wrt_trap trap;
     volatile int reached = 0;
-    WRT_TRY(h.s, &sc) {
-      link_lib_divide(lib, 1, round % 2); /* traps on even rounds */
-      reached = 1;
-    }
-    wrt_err err = wrt_scope_end(&sc, &trap);
+    wrt_err err = divide_in_scope(h.s, lib, round % 2, &reached, &trap); /* traps on even rounds */
     if (round % 2 == 0) {
       if (!T_EQ_U64(err, WRT_ETRAP) || !T_EQ_U64(trap.code, WRT_TRAP_DIV_BY_ZERO) ||
           !T_EQ_U64(reached, 0))
