@@ -38,5 +38,7 @@ bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *ou
 ** arm-linux-gnueabihf, riscv64-linux-gnu), where wasm2obj --exe looks for the
 ** target's runtime library; NULL triple = the host; NULL if unsupported. */
 const char *cg_target_multiarch(const char *triple);
+/* 32 or 64 for a supported target (NULL = the host), 0 if unsupported. */
+unsigned cg_target_pointer_bits(const char *triple);
 
 #endif

@@ -69,3 +69,10 @@ const char *cg_target_multiarch(const char *triple) {
   LLVMDisposeMessage(host);
   return t ? t->multiarch : NULL;
 }
+
+unsigned cg_target_pointer_bits(const char *triple) {
+  char *host = triple ? NULL : LLVMGetDefaultTargetTriple();
+  const target_info *t = find(triple ? triple : host);
+  LLVMDisposeMessage(host);
+  return !t ? 0 : t->arch == CG_ARCH_ARM32 ? 32 : 64;
+}

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@ typedef struct options {
   uint32_t features;
   bool validate_only, dump, exe;
   int progress; /* -1 auto (a terminal), 0 off, 1 on */
+  bool guard_requested;
   cg_options cg;
   w2o_link link;
   const char *exe_opts[MAX_EXE_OPTS + 1];
@@ -126,8 +128,10 @@ static int parse_cg_option(const char *a, options *o) {
     o->cg.opt_level = a[2] - '0';
   } else if (!strcmp(a, "--bounds-checks=guard")) {
     o->cg.bounds_checks = WRT_BOUNDS_GUARD;
+    o->guard_requested = true;
   } else if (!strcmp(a, "--bounds-checks=explicit")) {
     o->cg.bounds_checks = WRT_BOUNDS_EXPLICIT;
+    o->guard_requested = false;
   } else if (!strncmp(a, "--name=", 7) && a[7]) {
     o->cg.name = a + 7;
   } else if (!strncmp(a, "--target=", 9) && a[9]) {
@@ -229,6 +233,11 @@ static int parse_args(int argc, char **argv, options *o) {
     fprintf(stderr, "wasm2obj: error: --dir, --env and --no-inherit-env need --exe\n");
     return EXIT_USAGE;
   }
+  if (o->guard_requested && cg_target_pointer_bits(o->cg.triple) == 32) {
+    fprintf(stderr, "wasm2obj: error: --bounds-checks=guard needs a 64-bit target (%s has no "
+                    "room for 8 GiB reservations; it uses explicit checks)\n", o->cg.triple);
+    return EXIT_USAGE;
+  }
   if (!o->cg.name)
     default_name(o);
   o->cg.exe_main = o->exe;
@@ -323,6 +332,58 @@ static void end_progress(const progress *p) {
   if (p->tty)
     fprintf(stderr, "\r\033[K");
   fprintf(stderr, "wasm2obj: done in %.1f s\n", seconds_since(&p->start));
+}
+
+/* ------------------------------------------------------------ --cpu, --cpu-features */
+
+/* LLVM only warns about an unknown CPU or feature (and may then abort in
+** code generation), with no way to ask beforehand through its C API. So a
+** child process compiles an empty function with the user's choice, its
+** stderr captured: a crash or any "not a recognized" line rejects it. */
+static int check_cpu(const options *o) {
+  static const uint8_t empty_func[] = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0,
+                                       3, 2, 1, 0, 10, 4, 1, 2, 0, 11};
+  if (!o->cg.cpu && !o->cg.cpu_features)
+    return EXIT_OK;
+  int fds[2];
+  fflush(NULL);
+  pid_t pid = pipe(fds) == 0 ? fork() : -1;
+  if (pid < 0)
+    return EXIT_OK; /* cannot check; compile anyway */
+  if (pid == 0) {
+    dup2(fds[1], 2);
+    close(fds[0]);
+    aotc_diag d;
+    aotc_diag_init(&d);
+    aotc_options aopt = {.features = aotc_features_default()};
+    aotc_module *m = aotc_module_decode(empty_func, sizeof empty_func, &aopt, &d);
+    cg_options cg = o->cg;
+    cg.exe_main = false;
+    cg.progress = NULL;
+    bool ok = m && aotc_module_validate(m, &d) && cg_compile_object(m, &cg, "/dev/null", &d);
+    _exit(ok ? 0 : 1);
+  }
+  close(fds[1]);
+  char text[1024];
+  size_t n = 0;
+  ssize_t k;
+  while ((k = read(fds[0], text + n, sizeof text - 1 - n)) > 0 || (k < 0 && errno == EINTR))
+    n += k > 0 ? (size_t)k : 0;
+  close(fds[0]);
+  text[n] = '\0';
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    continue;
+  bool rejected = strstr(text, "not a recognized") || !WIFEXITED(status) || WEXITSTATUS(status);
+  if (!rejected)
+    return EXIT_OK;
+  char *nl = strchr(text, '\n');
+  if (nl)
+    *nl = '\0';
+  fprintf(stderr, "wasm2obj: error: --cpu=%s --cpu-features=%s rejected by LLVM for this target: %s\n",
+          o->cg.cpu ? o->cg.cpu : "(default)", o->cg.cpu_features ? o->cg.cpu_features : "(default)",
+          text[0] ? text : "code generation failed");
+  return EXIT_USAGE;
 }
 
 /* ------------------------------------------------------------ the pipeline */
@@ -432,6 +493,9 @@ int main(int argc, char **argv) {
     return rc;
   const uint8_t *bytes;
   size_t size;
+  rc = check_cpu(&o);
+  if (rc != EXIT_OK)
+    return rc;
   rc = map_input(o.input, &bytes, &size);
   if (rc != EXIT_OK)
     return rc;
