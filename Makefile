@@ -283,11 +283,14 @@ check-programs: $(WASM2OBJ) $(LIBRT)
 	  grep -E '^FAIL' $(T)/logs/programs.log | head -n 20; \
 	  tail -n 1 $(T)/logs/programs.log | sed 's/^/programs (WASI, vs Node): /'; exit $$rc
 
-# The same programs at the other optimisation levels (-O2 is the default above).
+# The same programs at the other optimisation levels (-O2 is the default
+# above), and compiled in 2 KiB shards on 2 threads (what modules over 1 MiB
+# of code get: cross-shard calls, the descriptor in shard 0, ld.lld -r).
 check-programs-levels: $(WASM2OBJ) $(LIBRT)
 	@mkdir -p $(T)/logs
-	@rc=0; for o in -O0 -O1 -O3; do \
-	  W2O_FLAGS=$$o scripts/check-programs $(WASM2OBJ) $(T)/programs$$o \
+	@rc=0; for o in -O0 -O1 -O3 sharded; do \
+	  flags=$$o; [ $$o = sharded ] && flags="-j2 --shard-bytes=2048"; \
+	  W2O_FLAGS="$$flags" scripts/check-programs $(WASM2OBJ) $(T)/programs$$o \
 	    > $(T)/logs/programs$$o.log 2>&1 || rc=1; \
 	  grep -E '^FAIL' $(T)/logs/programs$$o.log | head -n 20; \
 	  tail -n 1 $(T)/logs/programs$$o.log | sed "s/^/programs ($$o): /"; done; exit $$rc

@@ -25,7 +25,22 @@ typedef struct cg_options {
   ** ("lower", "optimize", "emit"); NULL = quiet. */
   void (*progress)(void *ctx, const char *phase, uint32_t done, uint32_t total);
   void *progress_ctx;
+  /* Sharding: emit only the function bodies of shard `shard` of `n_shards`
+  ** (0 or 1: the whole module); shard 0 also holds the descriptor, the
+  ** trampolines and main. The shards' objects, linked with `ld.lld -r`,
+  ** make the module's object. Progress counts only this shard's functions. */
+  uint32_t shard, n_shards;
 } cg_options;
+
+/* Initialises LLVM's targets once per process; call it before compiling
+** from several threads (cg_compile_object calls it too). */
+void cg_init(void);
+
+/* How many shards m is compiled in: one per CG_SHARD_BYTES of code, so the
+** object depends only on the input (not on the number of threads). */
+#define CG_SHARD_BYTES ((size_t)1 << 20)
+#define CG_MAX_SHARDS 64
+uint32_t cg_shard_count(const aotc_module *m, size_t shard_bytes /* 0 = CG_SHARD_BYTES */);
 
 void cg_options_init(cg_options *o);
 

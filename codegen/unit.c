@@ -6,6 +6,7 @@
 */
 #include "cg_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,12 +119,53 @@ LLVMValueRef cg_libcall(cg_unit *u, enum cg_libcall which) {
   return u->libcalls[which];
 }
 
-static bool target_init(cg_unit *u) {
-  const cg_options *o = u->opt;
+static void init_targets(void) {
   LLVMInitializeAllTargetInfos();
   LLVMInitializeAllTargets();
   LLVMInitializeAllTargetMCs();
   LLVMInitializeAllAsmPrinters();
+}
+
+void cg_init(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT; /* LLVM's target registry is process-wide */
+  pthread_once(&once, init_targets);
+}
+
+static size_t code_bytes(const aotc_module *m, uint32_t def_idx) {
+  return m->codes[def_idx].body.len;
+}
+
+uint32_t cg_shard_count(const aotc_module *m, size_t shard_bytes) {
+  size_t total = 0;
+  for (uint32_t i = 0; i < m->n_codes; i++)
+    total += code_bytes(m, i);
+  size_t n = total / (shard_bytes ? shard_bytes : CG_SHARD_BYTES);
+  n = n < 1 ? 1 : n > CG_MAX_SHARDS ? CG_MAX_SHARDS : n;
+  return (uint32_t)(n < m->n_codes ? n : m->n_codes ? m->n_codes : 1);
+}
+
+/* The defined functions [*lo, *hi) of shard k of n: contiguous, cut where the
+** running code size crosses k/n of the total. */
+static void shard_range(const aotc_module *m, uint32_t k, uint32_t n, uint32_t *lo, uint32_t *hi) {
+  if (n <= 1) {
+    *lo = 0, *hi = m->n_codes;
+    return;
+  }
+  size_t total = 0, run = 0;
+  for (uint32_t i = 0; i < m->n_codes; i++)
+    total += code_bytes(m, i);
+  uint32_t i = 0;
+  for (; i < m->n_codes && run * n < total * k; i++)
+    run += code_bytes(m, i);
+  *lo = i;
+  for (; i < m->n_codes && run * n < total * (k + 1); i++)
+    run += code_bytes(m, i);
+  *hi = k + 1 == n ? m->n_codes : i;
+}
+
+static bool target_init(cg_unit *u) {
+  const cg_options *o = u->opt;
+  cg_init();
   char *host = o->triple ? NULL : LLVMGetDefaultTargetTriple();
   const char *cpu = o->cpu, *features = o->cpu_features, *triple;
   bool ok = cg_target_resolve(o->triple ? o->triple : host, &cpu, &features, &triple, &u->arch,
@@ -316,11 +358,15 @@ bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *ou
     layout_init(&u);
     ok = declare_funcs(&u);
   }
-  for (uint32_t i = 0; ok && i < m->n_codes; i++) {
+  uint32_t lo, hi;
+  shard_range(m, o->shard, o->n_shards, &lo, &hi);
+  for (uint32_t i = lo; ok && i < hi; i++) {
     ok = cg_func_emit(&u, i);
-    progress(&u, "lower", i + 1, m->n_codes);
+    progress(&u, "lower", i + 1 - lo, hi - lo);
   }
-  ok = ok && cg_descriptor_emit(&u) && (!o->exe_main || cg_exe_main_emit(&u)) && verify(&u);
+  if (o->shard == 0)
+    ok = ok && cg_descriptor_emit(&u) && (!o->exe_main || cg_exe_main_emit(&u));
+  ok = ok && verify(&u);
   if (ok)
     progress(&u, "optimize", 0, 1);
   ok = ok && run_passes(&u);

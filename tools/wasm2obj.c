@@ -36,6 +36,8 @@ typedef struct options {
   bool validate_only, dump, exe;
   int progress; /* -1 auto (a terminal), 0 off, 1 on */
   bool guard_requested;
+  unsigned jobs; /* -j: threads for big modules (default: the online CPUs) */
+  size_t shard_bytes; /* --shard-bytes (tests): 0 = CG_SHARD_BYTES */
   cg_options cg;
   w2o_link link;
   const char *exe_opts[MAX_EXE_OPTS + 1];
@@ -69,6 +71,10 @@ static void usage(FILE *out) {
         "  --cpu=NAME          LLVM CPU name (default per target, e.g. x86-64)\n"
         "  --cpu-features=LIST LLVM target features, e.g. +sse4.1,+avx2 (default per\n"
         "                      target; riscv64: +m,+a,+f,+d,+c)\n"
+        "  -j N, --jobs=N      threads for modules with over 1 MiB of code, which are\n"
+        "                      compiled in shards of ~1 MiB (default: the online CPUs;\n"
+        "                      the object does not depend on N)\n"
+        "  --shard-bytes=N     shard size in bytes of code (default 1048576; for tests)\n"
         "  --header=FILE       also write a C header with typed prototypes for the\n"
         "                      exports (direct calls, no trampoline) and imports\n"
         "\n"
@@ -140,8 +146,14 @@ static int parse_cg_option(const char *a, options *o) {
     o->cg.cpu = a + 6;
   } else if (!strncmp(a, "--cpu-features=", 15)) {
     o->cg.cpu_features = a + 15;
+  } else if (!strncmp(a, "--shard-bytes=", 14)) {
+    long n = strtol(a + 14, NULL, 10);
+    o->shard_bytes = n < 1 ? 1 : (size_t)n;
   } else if (!strcmp(a, "--debug")) {
     o->cg.debug = true;
+  } else if ((!strncmp(a, "-j", 2) && a[2] >= '1' && a[2] <= '9') || !strncmp(a, "--jobs=", 7)) {
+    long n = strtol(a + (a[1] == 'j' ? 2 : 7), NULL, 10);
+    o->jobs = n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
   } else {
     return 0;
   }
@@ -206,6 +218,9 @@ static int parse_args(int argc, char **argv, options *o) {
       }
     } else if (!strcmp(a, "-o") && i + 1 < argc) {
       o->output = argv[++i];
+    } else if (!strcmp(a, "-j") && i + 1 < argc) {
+      long n = strtol(argv[++i], NULL, 10);
+      o->jobs = n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
     } else if (parse_cg_option(a, o)) {
       continue;
     } else if ((rc = parse_output_option(a, o)) != 0) {
@@ -451,7 +466,14 @@ static int emit(const options *o, const aotc_module *m) {
   }
   aotc_diag d;
   aotc_diag_init(&d);
-  int rc = cg_compile_object(m, &cg, path, &d) ? EXIT_OK : report(&d, o->input);
+  unsigned jobs = o->jobs;
+  if (!jobs) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    jobs = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+  }
+  int rc = w2o_compile(m, &cg, jobs, o->shard_bytes, path, &d);
+  if (rc < 0)
+    rc = report(&d, o->input);
   if (cg.progress)
     end_progress(&p);
   if (rc == EXIT_OK && o->exe)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "aotc.h"
+#include "cg.h"
 
 enum { EXIT_OK = 0, EXIT_BAD_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
@@ -22,6 +23,12 @@ typedef struct w2o_link {
 /* Links obj (a module compiled with a WASI main) into the executable out with
 ** the target's libwrt-rt.a and libc. Returns an exit code; messages on stderr. */
 int w2o_link_exe(const w2o_link *l, const char *obj, const char *out);
+
+/* Compiles m into the object out, in shards on up to `jobs` threads when it
+** is big (wasm2obj_shard.c). Returns EXIT_OK, -1 with *d set (a compile
+** error to report), or an exit code (messages already on stderr). */
+int w2o_compile(const aotc_module *m, const cg_options *cg, unsigned jobs, size_t shard_bytes,
+                const char *out, aotc_diag *d);
 
 /* Writes the typed C header for m, compiled with symbol prefix `prefix`, to
 ** path. Returns an exit code; messages on stderr. */
