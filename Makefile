@@ -274,12 +274,16 @@ check-spec-aarch64: $(WRT_WAST)
 	  grep -E 'FAIL' $(T)/logs/spec-aarch64.log | head -n 20; \
 	  tail -n 1 $(T)/logs/spec-aarch64.log | sed 's/^/spec (aarch64, qemu): /'; exit $$rc
 
+# Under ASan the runtime library is instrumented: executables made by
+# wasm2obj --exe (host target) must link the sanitizer runtime too.
+EXE_LINK_ENV := $(if $(filter asan,$(CONFIG)),WRT_CC="$(CC) $(filter -fsanitize=%,$(OPT))")
+
 # WASI programs (test/programs/*.c): compiled to wasm32-wasi, run under Node's
 # WASI (the reference) and as `wasm2obj --exe` executables; outputs, exit
 # status and sandbox contents must match (scripts/check-programs).
 check-programs: $(WASM2OBJ) $(LIBRT)
 	@mkdir -p $(T)/logs
-	@scripts/check-programs $(WASM2OBJ) $(T)/programs > $(T)/logs/programs.log 2>&1; rc=$$?; \
+	@$(EXE_LINK_ENV) scripts/check-programs $(WASM2OBJ) $(T)/programs > $(T)/logs/programs.log 2>&1; rc=$$?; \
 	  grep -E '^FAIL' $(T)/logs/programs.log | head -n 20; \
 	  tail -n 1 $(T)/logs/programs.log | sed 's/^/programs (WASI, vs Node): /'; exit $$rc
 
@@ -290,7 +294,7 @@ check-programs-levels: $(WASM2OBJ) $(LIBRT)
 	@mkdir -p $(T)/logs
 	@rc=0; for o in -O0 -O1 -O3 sharded; do \
 	  flags=$$o; [ $$o = sharded ] && flags="-j2 --shard-bytes=2048"; \
-	  W2O_FLAGS="$$flags" scripts/check-programs $(WASM2OBJ) $(T)/programs$$o \
+	  W2O_FLAGS="$$flags" $(EXE_LINK_ENV) scripts/check-programs $(WASM2OBJ) $(T)/programs$$o \
 	    > $(T)/logs/programs$$o.log 2>&1 || rc=1; \
 	  grep -E '^FAIL' $(T)/logs/programs$$o.log | head -n 20; \
 	  tail -n 1 $(T)/logs/programs$$o.log | sed "s/^/programs ($$o): /"; done; exit $$rc
@@ -311,7 +315,7 @@ check-install: all $(foreach t,$(PROGRAM_TARGETS),$(B)/lib/$(t)/libwrt-rt.a)
 	@mkdir -p $(T)/logs
 	@rm -rf $(T)/prefix
 	@$(MAKE) --no-print-directory -s install PREFIX=$(abspath $(T)/prefix) > /dev/null
-	@scripts/check-install $(T)/prefix $(T)/install > $(T)/logs/install.log 2>&1; rc=$$?; \
+	@$(EXE_LINK_ENV) scripts/check-install $(T)/prefix $(T)/install > $(T)/logs/install.log 2>&1; rc=$$?; \
 	  grep -E '^FAIL' -A5 $(T)/logs/install.log | head -n 20; \
 	  tail -n 1 $(T)/logs/install.log | sed 's/^/install: /'; exit $$rc
 

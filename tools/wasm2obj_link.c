@@ -7,6 +7,8 @@
 **
 ** The clang driver is used (rather than ld.lld directly) because it knows
 ** where the target's crt files and libc live; the linker is LLVM's lld.
+** $WRT_CC replaces the driver (words split on spaces: "cc -fsanitize=address"
+** links an ASan runtime library).
 ** The runtime is looked up next to wasm2obj: BINDIR/../lib/libwrt-rt.a for
 ** the host, BINDIR/../lib/<multiarch>/libwrt-rt.a for other targets (the
 ** layout of both the build tree and `make install`), or given by --runtime.
@@ -57,14 +59,28 @@ static bool find_runtime(const w2o_link *l, char *buf, size_t size) {
   return n > 0 && (size_t)n < size && access(buf, R_OK) == 0;
 }
 
-/* $WRT_CC, else the clang of the LLVM wasm2obj was built with, else clang-19. */
-static const char *find_driver(void) {
+/* The driver command: $WRT_CC split on spaces (e.g. "cc -fsanitize=address"),
+** else the clang of the LLVM wasm2obj was built with, else clang-19. Words
+** go into argv[0..]; returns their count (at most max), 0 if none. */
+static int driver_words(char *buf, size_t size, char **argv, int max) {
   const char *env = getenv("WRT_CC");
-  if (env && *env)
-    return env;
-  if (access(WRT_LLVM_BINDIR "/clang", X_OK) == 0)
-    return WRT_LLVM_BINDIR "/clang";
-  return "clang-19";
+  const char *cmd = env && *env                                    ? env
+                    : access(WRT_LLVM_BINDIR "/clang", X_OK) == 0 ? WRT_LLVM_BINDIR "/clang"
+                                                                   : "clang-19";
+  snprintf(buf, size, "%s", cmd);
+  int n = 0;
+  for (char *save = NULL, *w = strtok_r(buf, " \t", &save); w && n < max;
+       w = strtok_r(NULL, " \t", &save))
+    argv[n++] = w;
+  return n;
+}
+
+/* gcc finds `ld.lld` for -fuse-ld=lld only on its program path: point it at
+** the LLVM that wasm2obj was built with (clang finds its own). */
+static bool needs_lld_path(const char *driver) {
+  const char *base = strrchr(driver, '/');
+  base = base ? base + 1 : driver;
+  return strncmp(base, "clang", 5) != 0;
 }
 
 static int run(char *const *argv, bool verbose) {
@@ -105,9 +121,14 @@ int w2o_link_exe(const w2o_link *l, const char *obj, const char *out) {
   bool cross = ma && host && strcmp(ma, host) != 0;
   char target[128];
   snprintf(target, sizeof target, "--target=%s", ma ? ma : "");
-  char *argv[16];
-  int n = 0;
-  argv[n++] = (char *)(uintptr_t)find_driver();
+  char *argv[48], words[1024];
+  int n = driver_words(words, sizeof words, argv, 32);
+  if (n == 0) {
+    fprintf(stderr, "wasm2obj: error: WRT_CC is empty\n");
+    return EXIT_USAGE;
+  }
+  if (needs_lld_path(argv[0]))
+    argv[n++] = "-B" WRT_LLVM_BINDIR "/";
   if (cross)
     argv[n++] = target;
   if (cross || l->is_static)
