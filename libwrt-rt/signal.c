@@ -47,6 +47,8 @@ static const void *context_pc(const void *ctx) {
   return (const void *)(uintptr_t)uc->uc_mcontext.pc;
 #elif defined(__riscv) && __riscv_xlen == 64
   return (const void *)(uintptr_t)uc->uc_mcontext.__gregs[REG_PC];
+#elif defined(__arm__)
+  return (const void *)(uintptr_t)uc->uc_mcontext.arm_pc;
 #else
   (void)uc;
   return NULL;
@@ -62,6 +64,8 @@ static const void *context_fp(const void *ctx) {
   return (const void *)(uintptr_t)uc->uc_mcontext.regs[29];
 #elif defined(__riscv) && __riscv_xlen == 64
   return (const void *)(uintptr_t)uc->uc_mcontext.__gregs[8]; /* s0 */
+#elif defined(__arm__)
+  return (const void *)(uintptr_t)uc->uc_mcontext.arm_fp; /* r11: compiled code is ARM state */
 #else
   (void)uc;
   return NULL;
