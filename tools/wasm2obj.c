@@ -46,9 +46,11 @@ typedef struct options {
 } options;
 
 static void usage(FILE *out) {
-  fputs("usage: wasm2obj [options] input.wasm [-o out.o]\n"
+  fputs("usage: wasm2obj [options] input.wasm [-o out.o] [--header=out.h]\n"
+        "       wasm2obj --exe [options] input.wasm -o program\n"
         "\n"
-        "Compiles a WebAssembly module ahead of time into a native object file.\n"
+        "Compiles a WebAssembly module ahead of time into a native object file, or\n"
+        "(--exe) a WASI command into a native executable.\n"
         "\n"
         "options:\n"
         "  --validate-only     decode and validate only; exit 0 if the module is valid\n"
