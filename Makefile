@@ -39,7 +39,10 @@ OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize
 else
 $(error unknown CONFIG=$(CONFIG): use debug, release or asan)
 endif
-CFLAGS_ALL := $(WARN) $(OPT) $(CFLAGS)
+# Build paths stay out of the objects (debug info, __FILE__): libwrt-rt.a, and
+# so executables made with --exe, are the same whichever directory built them.
+REPRO := -ffile-prefix-map=$(CURDIR)/=
+CFLAGS_ALL := $(WARN) $(OPT) $(REPRO) $(CFLAGS)
 LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
 
 # LLVM flags are evaluated lazily (after scripts/install-deps has run) and apply
@@ -127,7 +130,7 @@ W2O_OBJ := $(patsubst %.c,$(O)/%.o,$(sort $(wildcard tools/wasm2obj*.c)))
 # `wasm2obj --exe --target=TARGET` links with it.
 TARGET ?=
 RT_HDR := $(wildcard libwrt-rt/*.h libwrt-rt/include/*.h libwrt-rt/wasi/*.h)
-RT_CROSS_FLAGS = --target=$* $(WARN) $(WCONV) -D_GNU_SOURCE -O2 -g -fno-omit-frame-pointer \
+RT_CROSS_FLAGS = --target=$* $(WARN) $(WCONV) $(REPRO) -D_GNU_SOURCE -O2 -g -fno-omit-frame-pointer \
   -Ilibwrt-rt -Ilibwrt-rt/include
 $(B)/lib/%/libwrt-rt.a: $(RT_SRC) $(RT_HDR)
 	@mkdir -p $(O)/$*/libwrt-rt $(@D)
