@@ -41,7 +41,7 @@ $(error unknown CONFIG=$(CONFIG): use debug, release or asan)
 endif
 # Build paths stay out of the objects (debug info, __FILE__): libwrt-rt.a, and
 # so executables made with --exe, are the same whichever directory built them.
-REPRO := -ffile-prefix-map=$(CURDIR)/=
+REPRO := -ffile-prefix-map=$(CURDIR)=.
 CFLAGS_ALL := $(WARN) $(OPT) $(REPRO) $(CFLAGS)
 LDFLAGS_ALL := $(filter -fsanitize=%,$(OPT)) $(LDFLAGS)
 
