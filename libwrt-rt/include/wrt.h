@@ -17,6 +17,10 @@
 **   wrt_store_free(s);   // frees every instance, memory, table, global, host function
 **   wrt_linker_free(l); wrt_engine_free(e);
 **
+** Also here: direct calls through headers from `wasm2obj --header` inside
+** WRT_TRY scopes, and WASI preview 1 (wrt_wasi_*; `wasm2obj --exe` uses
+** wrt_wasi_main). docs/USING.md has worked examples of each.
+**
 ** Threads: a store and everything in it belong to one thread at a time.
 */
 #ifndef WRT_H
