@@ -163,6 +163,10 @@ LLVMValueRef cg_quiet_nan(cg_func *f, LLVMValueRef r);
 bool cg_func_emit(cg_unit *u, uint32_t def_idx);
 /* descriptor.c */
 bool cg_descriptor_emit(cg_unit *u);
+/* cabi.c: C-ABI wrappers of exports with several results (after the descriptor). */
+bool cg_cabi_emit(cg_unit *u);
+/* trampolines: the attributes and section every emitted helper shares. */
+void cg_tramp_attrs(cg_unit *u, LLVMValueRef fn);
 /* exe.c: `main` for wasm2obj --exe (after the descriptor). */
 bool cg_exe_main_emit(cg_unit *u);
 /* trampolines/tramp.c */

@@ -254,7 +254,6 @@ static bool declare_funcs(cg_unit *u) {
 }
 
 /* Trampolines carry the same attributes and section as functions. */
-void cg_tramp_attrs(cg_unit *u, LLVMValueRef fn);
 void cg_tramp_attrs(cg_unit *u, LLVMValueRef fn) {
   LLVMSetVisibility(fn, LLVMHiddenVisibility);
   LLVMSetSection(fn, "wrt_text");
@@ -365,7 +364,7 @@ bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *ou
     progress(&u, "lower", i + 1 - lo, hi - lo);
   }
   if (o->shard == 0)
-    ok = ok && cg_descriptor_emit(&u) && (!o->exe_main || cg_exe_main_emit(&u));
+    ok = ok && cg_descriptor_emit(&u) && cg_cabi_emit(&u) && (!o->exe_main || cg_exe_main_emit(&u));
   ok = ok && verify(&u);
   if (ok)
     progress(&u, "optimize", 0, 1);

@@ -4,9 +4,10 @@
 **   - P__module and P_instantiate();
 **   - per exported function, P_<export>(inst, args...) with C types: a direct
 **     call of the compiled function (no trampoline; traps unwind to the
-**     caller's WRT_TRY scope, wrt.h). Functions the C ABI cannot return
-**     directly (several results, v128) and re-exported imports go through
-**     wrt_call instead and return wrt_err, with results through pointers;
+**     caller's WRT_TRY scope, wrt.h); several results come back through
+**     pointers (via the C-ABI wrapper P__cabi<N>, codegen/cabi.c).
+**     Re-exported imports go through wrt_call and return wrt_err; v128
+**     has no C type here;
 **   - per exported memory, table and global, an accessor P_<export>(inst);
 **   - per imported function, the prototype P_import_<module>_<name>(env, ...)
 **     the embedder may define, and P_define_imports() that registers them all
@@ -142,6 +143,11 @@ static void put_signature(FILE *f, const aotc_functype *ft) {
   fputc(')', f);
 }
 
+/* "T *" for a value type, "T **" for a pointer type ("wrt_func *"). */
+static const char *ptr_space(const char *ctype_text) {
+  return ctype_text[strlen(ctype_text) - 1] == '*' ? "" : " ";
+}
+
 static bool has_v128(const aotc_functype *ft) {
   for (uint32_t i = 0; i < ft->n_params + ft->n_results; i++)
     if ((i < ft->n_params ? ft->params[i] : ft->results[i - ft->n_params]) == AOTC_V128)
@@ -167,15 +173,34 @@ static void direct_function(FILE *f, const char *prefix, const char *id, uint32_
   fputs(");\n}\n", f);
 }
 
+/* Several results: the wrapper P__cabi<N> of codegen/cabi.c. */
+static void cabi_function(FILE *f, const char *prefix, const char *id, uint32_t func_idx,
+                          const aotc_functype *ft) {
+  fprintf(f, "WRT_HEADER_HIDDEN void %s__cabi%u(void *vmctx", prefix, func_idx);
+  for (uint32_t i = 0; i < ft->n_params; i++)
+    fprintf(f, ", %s", ctype(ft->params[i]));
+  for (uint32_t i = 0; i < ft->n_results; i++)
+    fprintf(f, ", %s%s*", ctype(ft->results[i]), ptr_space(ctype(ft->results[i])));
+  fprintf(f, ");\nstatic inline void %s(wrt_instance *inst", id);
+  for (uint32_t i = 0; i < ft->n_params; i++)
+    fprintf(f, ", %s p%u", ctype(ft->params[i]), i);
+  for (uint32_t i = 0; i < ft->n_results; i++)
+    fprintf(f, ", %s%s*r%u", ctype(ft->results[i]), ptr_space(ctype(ft->results[i])), i);
+  fprintf(f, ") {\n  %s__cabi%u(wrt_instance_vmctx(inst)", prefix, func_idx);
+  for (uint32_t i = 0; i < ft->n_params; i++)
+    fprintf(f, ", p%u", i);
+  for (uint32_t i = 0; i < ft->n_results; i++)
+    fprintf(f, ", r%u", i);
+  fputs(");\n}\n", f);
+}
+
 static void called_function(FILE *f, const char *id, uint32_t export_idx,
                             const aotc_functype *ft) {
   fprintf(f, "static inline wrt_err %s(wrt_instance *inst", id);
   for (uint32_t i = 0; i < ft->n_params; i++)
     fprintf(f, ", %s p%u", ctype(ft->params[i]), i);
-  for (uint32_t i = 0; i < ft->n_results; i++) {
-    const char *t = ctype(ft->results[i]);
-    fprintf(f, ", %s%s*r%u", t, t[strlen(t) - 1] == '*' ? "" : " ", i);
-  }
+  for (uint32_t i = 0; i < ft->n_results; i++)
+    fprintf(f, ", %s%s*r%u", ctype(ft->results[i]), ptr_space(ctype(ft->results[i])), i);
   fputs(", wrt_trap *trap) {\n  wrt_extern e;\n  const char *name;\n", f);
   fprintf(f, "  wrt_err err = wrt_instance_export_at(inst, %u, &name, &e);\n", export_idx);
   fputs("  if (err != WRT_OK)\n    return err;\n", f);
@@ -202,14 +227,15 @@ static void export_function(FILE *f, const aotc_module *m, const char *prefix, c
     fputs(": v128 has no C type here; call it through wrt_call. */\n", f);
     return;
   }
-  if (ft->n_results <= 1 && e->idx >= m->n_func_imports) {
+  if (e->idx < m->n_func_imports) {
+    fputs(". A re-exported import: through wrt_call. */\n", f);
+    called_function(f, id, export_idx, ft);
+  } else if (ft->n_results > 1) {
+    fputs(". A direct call, results through pointers: inside WRT_TRY. */\n", f);
+    cabi_function(f, prefix, id, e->idx, ft);
+  } else {
     fputs(". A direct call: inside WRT_TRY. */\n", f);
     direct_function(f, prefix, id, e->idx, ft);
-  } else {
-    fputs(ft->n_results > 1 ? ". Several results: through wrt_call. */\n"
-                            : ". A re-exported import: through wrt_call. */\n",
-          f);
-    called_function(f, id, export_idx, ft);
   }
 }
 

@@ -10,7 +10,6 @@
 
 #include <stdlib.h>
 
-void cg_tramp_attrs(cg_unit *u, LLVMValueRef fn);
 
 static LLVMValueRef slot(cg_unit *u, LLVMValueRef io, uint32_t i) {
   LLVMValueRef off = cg_const_i32(u, i * 16);

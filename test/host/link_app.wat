@@ -8,6 +8,8 @@
   (import "env" "log" (func $log (param i32)))
   (import "env" "twice" (func $twice (param i64) (result i64)))
   (import "lib" "divide" (func $divide (param i32 i32) (result i32)))
+  ;; an import exported again: the header calls it through wrt_call
+  (export "add_again" (func $add))
   ;; 1 + 2 + ... + n through lib.add, logging every partial sum
   (func (export "sum_to") (param $n i32) (result i32)
     (local $i i32) (local $s i32)
