@@ -76,6 +76,7 @@ BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_W
 .PHONY: install uninstall bench all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
         check-spec-validate check-spec-guard check-spec-explicit check-cross check-cross-host \
         check-spec-aarch64 check-programs check-programs-levels check-programs-cross check-install \
+        check-headers \
         check-realworld \
         asan release format format-check
 all: $(BINS)
@@ -212,7 +213,8 @@ check: deps
 	@rm -rf $(T)/logs && mkdir -p $(T)/logs
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) -k check-unit check-golden \
 	  check-spec-validate check-spec-guard check-spec-explicit check-cross-host check-spec-aarch64 \
-	  check-programs check-programs-levels check-programs-cross check-install fuzz-smoke; \
+	  check-programs check-programs-levels check-programs-cross check-install check-headers \
+	  fuzz-smoke; \
 	  scripts/summarize $(T)/logs
 
 check-unit: $(TEST_AOTC) $(TEST_WRT) $(TEST_HOST) $(TEST_EMBED)
@@ -312,6 +314,14 @@ check-programs-cross: $(WASM2OBJ) $(foreach t,$(PROGRAM_TARGETS),$(B)/lib/$(t)/l
 	    > $(T)/logs/programs-$$t.log 2>&1 || rc=1; \
 	  grep -E '^FAIL' $(T)/logs/programs-$$t.log | head -n 20; \
 	  tail -n 1 $(T)/logs/programs-$$t.log | sed "s/^/programs ($$t, qemu): /"; done; exit $$rc
+
+# The typed header of every valid spec module compiles as C11 -Wall -Wextra
+# -Werror (names of every shape, every signature): scripts/check-headers.
+check-headers: $(WASM2OBJ) check-spec-validate
+	@mkdir -p $(T)/logs
+	@scripts/check-headers $(WASM2OBJ) $(T)/spec $(T)/headers > $(T)/logs/headers.log 2>&1; rc=$$?; \
+	  grep -E '^FAIL' -A5 $(T)/logs/headers.log | head -n 20; \
+	  tail -n 1 $(T)/logs/headers.log | sed 's/^/headers (spec modules): /'; exit $$rc
 
 # make install into a scratch prefix, used as docs/USING.md says; uninstall.
 check-install: all $(foreach t,$(PROGRAM_TARGETS),$(B)/lib/$(t)/libwrt-rt.a)

@@ -54,6 +54,7 @@ static void usage(FILE *out) {
         "\n"
         "options:\n"
         "  --validate-only     decode and validate only; exit 0 if the module is valid\n"
+        "                      (with --header: write the header, no object)\n"
         "  --dump              print the decoded module (sections, segments, instructions)\n"
         "  --features=LIST     comma-separated feature changes applied in order:\n"
         "                      all, none, default, NAME, +NAME, -NAME. Names:\n"
@@ -498,7 +499,10 @@ static int compile(const options *o, const uint8_t *bytes, size_t size) {
   } else if (o->dump) {
     if (!aotc_module_dump(m, stdout, &d))
       rc = report(&d, o->input);
-  } else if (!o->validate_only) {
+  } else if (o->validate_only) {
+    if (o->header) /* a header without an object: e.g. for a separate build step */
+      rc = w2o_write_header(m, o->cg.name, o->input, o->header);
+  } else {
     if (o->exe)
       rc = check_command(o, m);
     if (rc == EXIT_OK && o->header)

@@ -268,6 +268,8 @@ static void import_function(FILE *f, const aotc_module *m, const aotc_import *im
     fprintf(f, ", %s p%u", ctype(ft->params[i]), i);
   fprintf(f, ");\nstatic inline wrt_trap_code %s_adapter_(void *env, const wrt_val *a, wrt_val *r) {\n  ",
           id);
+  if (!ft->n_params)
+    fputs("(void)a;\n  ", f);
   if (ft->n_results)
     fprintf(f, "r[0].of.%s = ", val_field(ft->results[0]));
   else
