@@ -23,7 +23,7 @@ static desc_types make_types(cg_unit *u) {
   desc_types t;
   LLVMTypeRef p = u->ptr, i8 = u->i8, i32 = u->i32, i64 = u->i64;
   t.name = st(u, (LLVMTypeRef[]){p, i32}, 2);
-  t.type = st(u, (LLVMTypeRef[]){i32, i32, p}, 3);
+  t.type = st(u, (LLVMTypeRef[]){i32, i32, p, p}, 4);
   t.import = st(u, (LLVMTypeRef[]){t.name, t.name, i8, i32}, 4);
   t.export_ = st(u, (LLVMTypeRef[]){t.name, i8, i32}, 3);
   t.func = st(u, (LLVMTypeRef[]){p, p, i32}, 3);
@@ -105,8 +105,9 @@ static LLVMValueRef types_c(cg_unit *u, desc_types *t) {
       codes[ft->n_params + k] = ft->results[k];
     v[i] = cstruct(u, t->type,
                    (LLVMValueRef[]){c32(u, ft->n_params), c32(u, ft->n_results),
-                                    bytes_ptr(u, codes, ft->n_params + ft->n_results)},
-                   3);
+                                    bytes_ptr(u, codes, ft->n_params + ft->n_results),
+                                    tramp_exit(u, i)},
+                   4);
     free(codes);
   }
   LLVMValueRef r = array_ptr(u, t->type, v, m->n_types);

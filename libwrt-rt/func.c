@@ -21,6 +21,37 @@ static bool functype_ok(const wrt_functype *t) {
   return true;
 }
 
+/*
+** Gives host functions that still lack `code` the exit trampoline of the
+** same signature from a module's type section (every type has one, whether
+** or not the module imports a function of it). Trampolines depend only on
+** the signature, so any module's will do; this lets a host function be called
+** through a table (call_indirect, call_ref): a module that can call it there
+** has its type, so it has the trampoline.
+*/
+static void adopt_one(wrt_host_func *hf, const wrt_module_desc *d, const uintptr_t *type_ids) {
+  for (uint32_t t = 0; !hf->rec.code && t < d->n_types; t++)
+    if (type_ids[t] == hf->rec.type_id)
+      hf->rec.code = (void *)(uintptr_t)d->types[t].exit_tramp;
+  /* Descriptors without per-type trampolines: those of the function imports. */
+  for (uint32_t i = 0; !hf->rec.code && i < d->n_func_imports; i++)
+    if (type_ids[d->funcs[i].type_idx] == hf->rec.type_id)
+      hf->rec.code = d->funcs[i].code;
+}
+
+void wrt_host_funcs_adopt(wrt_store *s, const wrt_module_desc *d, const uintptr_t *type_ids) {
+  for (size_t h = 0; h < s->host_funcs.n; h++)
+    adopt_one(s->host_funcs.v[h], d, type_ids);
+}
+
+/* A host function made after the instances that could call it. */
+static void adopt_from_instances(wrt_store *s, wrt_host_func *hf) {
+  for (size_t i = 0; !hf->rec.code && i < s->instances.n; i++) {
+    const wrt_instance *inst = s->instances.v[i];
+    adopt_one(hf, inst->desc, wrt_instance_type_ids(inst));
+  }
+}
+
 wrt_func *wrt_func_new_host(wrt_store *s, const wrt_functype *type, wrt_host_fn fn, void *env) {
   if (!s || !type || !fn || !functype_ok(type))
     return NULL;
@@ -36,12 +67,14 @@ wrt_func *wrt_func_new_host(wrt_store *s, const wrt_functype *type, wrt_host_fn 
   hf->ctx.sig = wrt_sig_of(id);
   hf->rec.type_id = id;
   hf->rec.vmctx = &hf->ctx;
-  /* rec.code: filled in by the first module that brings an exit trampoline of
-  ** this signature (wrt_host_funcs_adopt); rec.entry stays NULL. */
+  /* rec.code: the exit trampoline of this signature from a module of the
+  ** store, now or when one arrives (wrt_host_funcs_adopt); rec.entry stays
+  ** NULL. */
   if (!wrt_ptrvec_push(&s->host_funcs, hf)) {
     wrt_free(hf, sizeof *hf);
     return NULL;
   }
+  adopt_from_instances(s, hf);
   return &hf->rec;
 }
 
@@ -50,22 +83,6 @@ wrt_functype wrt_func_type(wrt_store *s, const wrt_func *f) {
   const wrt_sig *sig = wrt_sig_of(f->type_id);
   wrt_functype t = {sig->n_params, sig->n_results, sig->types, sig->types + sig->n_params};
   return t;
-}
-
-/*
-** Gives host functions that still lack `code` the exit trampoline of a
-** module's function import with the same signature. Trampolines depend only
-** on the signature, so any module's will do; this lets a host function be
-** called through a table (call_indirect, call_ref) even when it was never
-** imported itself.
-*/
-void wrt_host_funcs_adopt(wrt_store *s, const wrt_module_desc *d, const uintptr_t *type_ids) {
-  for (size_t h = 0; h < s->host_funcs.n; h++) {
-    wrt_host_func *hf = s->host_funcs.v[h];
-    for (uint32_t i = 0; !hf->rec.code && i < d->n_func_imports; i++)
-      if (type_ids[d->funcs[i].type_idx] == hf->rec.type_id)
-        hf->rec.code = d->funcs[i].code;
-  }
 }
 
 wrt_trap_code wrt_host_invoke(const wrt_host_ctx *c, const wrt_val *args, wrt_val *results) {

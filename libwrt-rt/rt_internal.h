@@ -194,6 +194,11 @@ void wrt_instance_destroy(wrt_instance *inst);
 wrt_err wrt_link_import(const wrt_linker *l, const wrt_module_desc *d, uint32_t i,
                         const uintptr_t *type_ids, wrt_extern *out, wrt_diag *diag);
 
+/* The interned type id of each of the instance's types (in its vmctx). */
+static inline const uintptr_t *wrt_instance_type_ids(const wrt_instance *inst) {
+  return (const uintptr_t *)(const void *)(inst->vmctx + inst->layout.type_ids);
+}
+
 static inline wrt_instance *wrt_vmctx_instance(void *vmctx) {
   return ((wrt_instance **)vmctx)[WRT_VMCTX_INSTANCE];
 }

@@ -174,6 +174,10 @@ typedef struct wrt_name {
 typedef struct wrt_type_desc {
   uint32_t n_params, n_results;
   const uint8_t *types; /* n_params parameter codes, then n_results result codes */
+  /* The exit trampoline of this signature (wasm-call -> wrt_rt_host_call):
+  ** host functions of the signature get it as their `code`, so compiled code
+  ** can call them through tables whatever the module imports. */
+  const void *exit_tramp;
 } wrt_type_desc;
 
 typedef struct wrt_import_desc {

@@ -303,7 +303,56 @@ done:
   host_env_fini(&h);
 }
 
+static wrt_trap_code twice_i32(void *env, const wrt_val *args, wrt_val *results) {
+  (void)env;
+  results[0] = WRT_I32_VAL(args[0].of.i32 * 2);
+  return WRT_TRAP_NONE;
+}
+
+static wrt_trap_code sub_i64(void *env, const wrt_val *args, wrt_val *results) {
+  (void)env;
+  results[0] = WRT_I64_VAL(args[0].of.i64 - args[1].of.i64);
+  return WRT_TRAP_NONE;
+}
+
+/* Host functions called through a table by a module that imports no
+** function of their type: one made before the module (adopted at its
+** instantiation), one made after it (adopted at creation). */
+static void refs_host_in_table(void) {
+  host_env h;
+  if (!host_env_init(&h))
+    return;
+  static const uint8_t i32s[] = {WRT_I32}, i64s[] = {WRT_I64, WRT_I64};
+  wrt_functype unop = {1, 1, i32s, i32s}, binop = {2, 1, i64s, i64s};
+  wrt_func *before = wrt_func_new_host(h.s, &unop, twice_i32, NULL);
+  wrt_instance *inst = host_inst(&h, &tblhost__module);
+  wrt_func *after = wrt_func_new_host(h.s, &binop, sub_i64, NULL);
+  wrt_table *tab = inst ? host_table(inst, "tab") : NULL;
+  if (!T_CHECK(before && after && tab))
+    goto done;
+  T_EQ_U64(wrt_table_set(tab, 0, HOST_FUNCREF_VAL(before)), WRT_OK);
+  T_EQ_U64(wrt_table_set(tab, 1, HOST_FUNCREF_VAL(after)), WRT_OK);
+  wrt_val r = host_call1(&h, inst, "call_unop", (wrt_val[]){WRT_I32_VAL(0), WRT_I32_VAL(21)}, 2,
+                         WRT_I32);
+  T_EQ_U64(r.of.i32, 42);
+  r = host_call1(&h, inst, "call_binop",
+                 (wrt_val[]){WRT_I32_VAL(1), WRT_I64_VAL(50), WRT_I64_VAL(8)}, 3, WRT_I64);
+  T_EQ_U64(r.of.i64, 42);
+  /* the wrong type through the table is a trap, not a call */
+  wrt_trap trap;
+  wrt_func *f = host_func(inst, "call_unop");
+  if (f) {
+    wrt_val res;
+    T_EQ_U64(wrt_call(h.s, f, (wrt_val[]){WRT_I32_VAL(1), WRT_I32_VAL(1)}, 2, &res, 1, &trap),
+             WRT_ETRAP);
+    T_EQ_U64(trap.code, WRT_TRAP_INDIRECT_SIG);
+  }
+done:
+  host_env_fini(&h);
+}
+
 const t_case host_ref_cases[] = {
+    {"refs_host_in_table", refs_host_in_table},
     {"refs_externref_args", refs_externref_args},
     {"refs_externref_global", refs_externref_global},
     {"refs_externref_table", refs_externref_table},
