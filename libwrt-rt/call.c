@@ -192,7 +192,7 @@ size_t wrt_trap_format(const wrt_trap *t, char *buf, size_t n) {
   return len;
 }
 
-static void trap_simple(wrt_trap *trap, wrt_trap_code code) {
+void wrt_trap_set(wrt_trap *trap, wrt_trap_code code) {
   if (!trap)
     return;
   memset(trap, 0, sizeof *trap);
@@ -264,7 +264,7 @@ wrt_err wrt_scope_end(wrt_scope *sc, wrt_trap *trap) {
     if (trapped)
       trap_from_frame(sc, trap);
     else
-      trap_simple(trap, WRT_TRAP_NONE);
+      wrt_trap_set(trap, WRT_TRAP_NONE);
   }
   return trapped ? WRT_ETRAP : WRT_OK;
 }
@@ -286,7 +286,7 @@ static wrt_err call_host(wrt_func *f, const wrt_val *args, wrt_val *results, wrt
   wrt_trap_code code = wrt_host_invoke(f->vmctx, args, results);
   if (code == WRT_TRAP_NONE)
     return WRT_OK;
-  trap_simple(trap, code);
+  wrt_trap_set(trap, code);
   return WRT_ETRAP;
 }
 
@@ -316,7 +316,7 @@ static wrt_err call_wasm(wrt_store *s, wrt_func *f, const wrt_val *args, wrt_val
 
 wrt_err wrt_call(wrt_store *s, wrt_func *f, const wrt_val *args, size_t n_args, wrt_val *results,
                  size_t n_results, wrt_trap *trap) {
-  trap_simple(trap, WRT_TRAP_NONE);
+  wrt_trap_set(trap, WRT_TRAP_NONE);
   if (!s || !f || (n_args && !args) || (n_results && !results))
     return WRT_EINVAL;
   if (!args_match(wrt_sig_of(f->type_id), args, n_args, n_results))

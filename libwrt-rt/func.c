@@ -33,10 +33,6 @@ static void adopt_one(wrt_host_func *hf, const wrt_module_desc *d, const uintptr
   for (uint32_t t = 0; !hf->rec.code && t < d->n_types; t++)
     if (type_ids[t] == hf->rec.type_id)
       hf->rec.code = (void *)(uintptr_t)d->types[t].exit_tramp;
-  /* Descriptors without per-type trampolines: those of the function imports. */
-  for (uint32_t i = 0; !hf->rec.code && i < d->n_func_imports; i++)
-    if (type_ids[d->funcs[i].type_idx] == hf->rec.type_id)
-      hf->rec.code = d->funcs[i].code;
 }
 
 void wrt_host_funcs_adopt(wrt_store *s, const wrt_module_desc *d, const uintptr_t *type_ids) {

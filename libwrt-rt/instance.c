@@ -252,15 +252,6 @@ static wrt_err copy_export_names(wrt_instance *inst, wrt_diag *diag) {
 
 /* ------------------------------------------------------------ segments and start */
 
-static void trap_fill(wrt_trap *trap, wrt_trap_code code) {
-  if (!trap)
-    return;
-  memset(trap, 0, sizeof *trap);
-  trap->code = code;
-  trap->func_idx = UINT32_MAX;
-  snprintf(trap->msg, sizeof trap->msg, "%s", wrt_trap_str(code));
-}
-
 /* An offset expression's value as an unsigned index (i64 for 64-bit
 ** memories and tables, i32 otherwise). */
 static bool eval_offset(const wrt_instance *inst, const wrt_expr *e, bool is64, uint64_t *out) {
@@ -289,7 +280,7 @@ static wrt_err init_segments(wrt_instance *inst, wrt_diag *diag, wrt_trap *trap)
         return wrt_diag_set(diag, WRT_EABI, "unsupported offset of element segment %u", i);
       if (off > UINT32_MAX ||
           !wrt_instance_table_init(inst, e->table_idx, i, (uint32_t)off, 0, e->n_items)) {
-        trap_fill(trap, WRT_TRAP_TABLE_OOB);
+        wrt_trap_set(trap, WRT_TRAP_TABLE_OOB);
         return wrt_diag_set(diag, WRT_ETRAP, "%s", wrt_trap_str(WRT_TRAP_TABLE_OOB));
       }
     }
@@ -303,7 +294,7 @@ static wrt_err init_segments(wrt_instance *inst, wrt_diag *diag, wrt_trap *trap)
     if (!eval_offset(inst, &s->offset, d->memories[s->mem_idx].is64 != 0, &off))
       return wrt_diag_set(diag, WRT_EABI, "unsupported offset of data segment %u", i);
     if (!wrt_instance_memory_init(inst, s->mem_idx, i, off, 0, s->len)) {
-      trap_fill(trap, WRT_TRAP_OOB);
+      wrt_trap_set(trap, WRT_TRAP_OOB);
       return wrt_diag_set(diag, WRT_ETRAP, "%s", wrt_trap_str(WRT_TRAP_OOB));
     }
     inst->data_dropped[i] = 1;
@@ -353,7 +344,7 @@ wrt_err wrt_instantiate(wrt_store *s, const wrt_module_desc *desc, wrt_linker *l
     diag->code = WRT_OK;
     diag->msg[0] = '\0';
   }
-  trap_fill(trap, WRT_TRAP_NONE);
+  wrt_trap_set(trap, WRT_TRAP_NONE);
   if (out)
     *out = NULL;
   if (!s || !desc || !out)

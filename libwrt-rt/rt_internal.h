@@ -270,6 +270,10 @@ extern _Thread_local wrt_call_frame *wrt_call_top;
 noreturn void wrt_trap_raise(uint32_t code, const wrt_module_desc *desc, uint32_t func_idx,
                              const void *pc);
 
+/* Fills *trap (may be NULL) for a trap with no function or backtrace
+** (WRT_TRAP_NONE: a cleared record). */
+void wrt_trap_set(wrt_trap *trap, wrt_trap_code code);
+
 /* Unwinds with a trap at a fault: pc and the frame pointer of the faulting
 ** Wasm code (from the signal context) start the backtrace. */
 noreturn void wrt_trap_raise_at(uint32_t code, const void *pc, const void *fp);

@@ -202,8 +202,8 @@ static const uint8_t ty_i_i[] = {WRT_I32, WRT_I32};
 static const uint8_t ty_v_i[] = {WRT_I32};
 static const uint8_t ty_iii_v[] = {WRT_I32, WRT_I32, WRT_I32};
 static const wrt_type_desc types[T_COUNT] = {
-    {2, 1, ty_ii_i, NULL}, {1, 1, ty_i_i, NULL}, {0, 0, NULL, NULL}, {0, 1, ty_v_i, NULL},
-    {3, 0, ty_iii_v, NULL}};
+    {2, 1, ty_ii_i, (void *)exit_ii_i}, {1, 1, ty_i_i, NULL}, {0, 0, NULL, NULL},
+    {0, 1, ty_v_i, NULL}, {3, 0, ty_iii_v, NULL}};
 
 /* Constant expressions. */
 static const uint8_t x_i32_0[] = {0x41, 0x00, 0x0b};
