@@ -63,16 +63,20 @@ bool cg_target_resolve(const char *triple, const char **cpu, const char **featur
   return true;
 }
 
-const char *cg_target_multiarch(const char *triple) {
+/* find() for a triple, or for the host's when NULL. */
+static const target_info *find_or_host(const char *triple) {
   char *host = triple ? NULL : LLVMGetDefaultTargetTriple();
   const target_info *t = find(triple ? triple : host);
   LLVMDisposeMessage(host);
+  return t;
+}
+
+const char *cg_target_multiarch(const char *triple) {
+  const target_info *t = find_or_host(triple);
   return t ? t->multiarch : NULL;
 }
 
 unsigned cg_target_pointer_bits(const char *triple) {
-  char *host = triple ? NULL : LLVMGetDefaultTargetTriple();
-  const target_info *t = find(triple ? triple : host);
-  LLVMDisposeMessage(host);
+  const target_info *t = find_or_host(triple);
   return !t ? 0 : t->arch == CG_ARCH_ARM32 ? 32 : 64;
 }

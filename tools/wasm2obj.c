@@ -132,6 +132,12 @@ static void default_name(options *o) {
   o->cg.name = o->name_buf;
 }
 
+/* -j N: 1..256 threads. */
+static unsigned parse_jobs(const char *text) {
+  long n = strtol(text, NULL, 10);
+  return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
+}
+
 static int parse_cg_option(const char *a, options *o) {
   if (!strcmp(a, "-O0") || !strcmp(a, "-O1") || !strcmp(a, "-O2") || !strcmp(a, "-O3")) {
     o->cg.opt_level = a[2] - '0';
@@ -155,8 +161,7 @@ static int parse_cg_option(const char *a, options *o) {
   } else if (!strcmp(a, "--debug")) {
     o->cg.debug = true;
   } else if ((!strncmp(a, "-j", 2) && a[2] >= '1' && a[2] <= '9') || !strncmp(a, "--jobs=", 7)) {
-    long n = strtol(a + (a[1] == 'j' ? 2 : 7), NULL, 10);
-    o->jobs = n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
+    o->jobs = parse_jobs(a + (a[1] == 'j' ? 2 : 7));
   } else {
     return 0;
   }
@@ -222,8 +227,7 @@ static int parse_args(int argc, char **argv, options *o) {
     } else if (!strcmp(a, "-o") && i + 1 < argc) {
       o->output = argv[++i];
     } else if (!strcmp(a, "-j") && i + 1 < argc) {
-      long n = strtol(argv[++i], NULL, 10);
-      o->jobs = n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
+      o->jobs = parse_jobs(argv[++i]);
     } else if (parse_cg_option(a, o)) {
       continue;
     } else if ((rc = parse_output_option(a, o)) != 0) {

@@ -20,6 +20,14 @@ typedef struct w2o_link {
   bool verbose;        /* print the link command */
 } w2o_link;
 
+/* Runs argv[0] (looked up on PATH) and waits; EXIT_OK if it exits with 0,
+** else EXIT_IO with a message. verbose: print the command first. */
+int w2o_run(char *const *argv, bool verbose);
+
+/* The path of an LLVM tool (clang, ld.lld) of the LLVM wasm2obj was built
+** with, else "<tool>-19" to look up on PATH; written into buf. */
+const char *w2o_llvm_tool(const char *tool, char *buf, size_t size);
+
 /* Links obj (a module compiled with a WASI main) into the executable out with
 ** the target's libwrt-rt.a and libc. Returns an exit code; messages on stderr. */
 int w2o_link_exe(const w2o_link *l, const char *obj, const char *out);

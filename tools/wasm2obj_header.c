@@ -85,61 +85,43 @@ static void put_comment_name(FILE *f, aotc_name nm) {
   }
 }
 
-static const char *ctype(uint8_t t) {
+/* How a value type appears in C: its type (NULL: none, v128), its wrt.h
+** kind constant and its wrt_val union member. */
+typedef struct c_repr {
+  const char *type, *kind, *field;
+} c_repr;
+
+static c_repr repr(uint8_t t) {
   switch (t) {
-  case AOTC_I32: return "int32_t";
-  case AOTC_I64: return "int64_t";
-  case AOTC_F32: return "float";
-  case AOTC_F64: return "double";
-  case AOTC_FUNCREF: return "wrt_func *";
-  case AOTC_EXTERNREF: return "wrt_externref *";
-  default: return NULL; /* v128 */
+  case AOTC_I32: return (c_repr){"int32_t", "WRT_I32", "i32"};
+  case AOTC_I64: return (c_repr){"int64_t", "WRT_I64", "i64"};
+  case AOTC_F32: return (c_repr){"float", "WRT_F32", "f32"};
+  case AOTC_F64: return (c_repr){"double", "WRT_F64", "f64"};
+  case AOTC_FUNCREF: return (c_repr){"wrt_func *", "WRT_FUNCREF", "funcref"};
+  case AOTC_EXTERNREF: return (c_repr){"wrt_externref *", "WRT_EXTERNREF", "externref"};
+  default: return (c_repr){NULL, "WRT_V128", "v128"};
   }
 }
 
-static const char *wasm_name(uint8_t t) {
-  switch (t) {
-  case AOTC_I32: return "i32";
-  case AOTC_I64: return "i64";
-  case AOTC_F32: return "f32";
-  case AOTC_F64: return "f64";
-  case AOTC_V128: return "v128";
-  case AOTC_FUNCREF: return "funcref";
-  default: return "externref";
-  }
+static const char *ctype(uint8_t t) {
+  return repr(t).type;
 }
 
 static const char *wrt_kind(uint8_t t) {
-  switch (t) {
-  case AOTC_I32: return "WRT_I32";
-  case AOTC_I64: return "WRT_I64";
-  case AOTC_F32: return "WRT_F32";
-  case AOTC_F64: return "WRT_F64";
-  case AOTC_V128: return "WRT_V128";
-  case AOTC_FUNCREF: return "WRT_FUNCREF";
-  default: return "WRT_EXTERNREF";
-  }
+  return repr(t).kind;
 }
 
-/* The wrt_val union member of a type. */
 static const char *val_field(uint8_t t) {
-  switch (t) {
-  case AOTC_I32: return "i32";
-  case AOTC_I64: return "i64";
-  case AOTC_F32: return "f32";
-  case AOTC_F64: return "f64";
-  case AOTC_FUNCREF: return "funcref";
-  default: return "externref";
-  }
+  return repr(t).field;
 }
 
 static void put_signature(FILE *f, const aotc_functype *ft) {
   fputc('(', f);
   for (uint32_t i = 0; i < ft->n_params; i++)
-    fprintf(f, "%s%s", i ? ", " : "", wasm_name(ft->params[i]));
+    fprintf(f, "%s%s", i ? ", " : "", aotc_valtype_name(ft->params[i]));
   fputs(") -> (", f);
   for (uint32_t i = 0; i < ft->n_results; i++)
-    fprintf(f, "%s%s", i ? ", " : "", wasm_name(ft->results[i]));
+    fprintf(f, "%s%s", i ? ", " : "", aotc_valtype_name(ft->results[i]));
   fputc(')', f);
 }
 

@@ -64,10 +64,10 @@ static bool find_runtime(const w2o_link *l, char *buf, size_t size) {
 ** go into argv[0..]; returns their count (at most max), 0 if none. */
 static int driver_words(char *buf, size_t size, char **argv, int max) {
   const char *env = getenv("WRT_CC");
-  const char *cmd = env && *env                                    ? env
-                    : access(WRT_LLVM_BINDIR "/clang", X_OK) == 0 ? WRT_LLVM_BINDIR "/clang"
-                                                                   : "clang-19";
-  snprintf(buf, size, "%s", cmd);
+  if (env && *env)
+    snprintf(buf, size, "%s", env);
+  else
+    w2o_llvm_tool("clang", buf, size);
   int n = 0;
   for (char *save = NULL, *w = strtok_r(buf, " \t", &save); w && n < max;
        w = strtok_r(NULL, " \t", &save))
@@ -83,7 +83,7 @@ static bool needs_lld_path(const char *driver) {
   return strncmp(base, "clang", 5) != 0;
 }
 
-static int run(char *const *argv, bool verbose) {
+int w2o_run(char *const *argv, bool verbose) {
   if (verbose) {
     for (int i = 0; argv[i]; i++)
       fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
@@ -92,8 +92,7 @@ static int run(char *const *argv, bool verbose) {
   pid_t pid;
   int err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
   if (err) {
-    fprintf(stderr, "wasm2obj: error: cannot run %s: %s (set WRT_CC to a clang driver)\n",
-            argv[0], strerror(err));
+    fprintf(stderr, "wasm2obj: error: cannot run %s: %s\n", argv[0], strerror(err));
     return EXIT_IO;
   }
   int status;
@@ -101,10 +100,17 @@ static int run(char *const *argv, bool verbose) {
     if (errno != EINTR)
       return EXIT_IO;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    fprintf(stderr, "wasm2obj: error: link failed (%s)\n", argv[0]);
+    fprintf(stderr, "wasm2obj: error: %s failed\n", argv[0]);
     return EXIT_IO;
   }
   return EXIT_OK;
+}
+
+const char *w2o_llvm_tool(const char *tool, char *buf, size_t size) {
+  int n = snprintf(buf, size, "%s/%s", WRT_LLVM_BINDIR, tool);
+  if (n < 0 || (size_t)n >= size || access(buf, X_OK) != 0)
+    snprintf(buf, size, "%s-19", tool); /* on PATH, Debian's name */
+  return buf;
 }
 
 int w2o_link_exe(const w2o_link *l, const char *obj, const char *out) {
@@ -140,5 +146,5 @@ int w2o_link_exe(const w2o_link *l, const char *obj, const char *out) {
   argv[n++] = "-o";
   argv[n++] = (char *)(uintptr_t)out;
   argv[n] = NULL;
-  return run(argv, l->verbose);
+  return w2o_run(argv, l->verbose);
 }

@@ -10,21 +10,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cg.h"
 #include "wasm2obj.h"
-
-#ifndef WRT_LLVM_BINDIR
-#define WRT_LLVM_BINDIR "/usr/lib/llvm-19/bin"
-#endif
-
-extern char **environ;
 
 typedef struct shard_job {
   const aotc_module *m;
@@ -84,12 +76,11 @@ static void *worker(void *arg) {
 static bool link_shards(const shard_job *j, const char *out) {
   char **argv = calloc((size_t)j->n_shards + 6, sizeof *argv);
   char (*paths)[PATH_MAX] = calloc(j->n_shards, sizeof *paths);
-  const char *lld = access(WRT_LLVM_BINDIR "/ld.lld", X_OK) == 0 ? WRT_LLVM_BINDIR "/ld.lld"
-                                                                 : "ld.lld-19";
+  char lld[PATH_MAX];
   bool ok = false;
   if (argv && paths) {
     int n = 0;
-    argv[n++] = (char *)(uintptr_t)lld;
+    argv[n++] = (char *)(uintptr_t)w2o_llvm_tool("ld.lld", lld, sizeof lld);
     argv[n++] = "-r";
     argv[n++] = "-o";
     argv[n++] = (char *)(uintptr_t)out;
@@ -97,17 +88,7 @@ static bool link_shards(const shard_job *j, const char *out) {
       shard_path(j, k, paths[k], sizeof paths[k]);
       argv[n++] = paths[k];
     }
-    pid_t pid;
-    int status;
-    int err = posix_spawnp(&pid, lld, NULL, NULL, argv, environ);
-    if (err)
-      fprintf(stderr, "wasm2obj: error: cannot run %s: %s\n", lld, strerror(err));
-    else
-      while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        continue;
-    ok = !err && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (!err && !ok)
-      fprintf(stderr, "wasm2obj: error: %s -r failed\n", lld);
+    ok = w2o_run(argv, false) == EXIT_OK;
   }
   free(argv);
   free(paths);
