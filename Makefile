@@ -1,6 +1,7 @@
 # wrt: non-recursive Makefile. Out-of-tree builds in build/$(CONFIG)/.
 #   make [CONFIG=debug|release|asan|fuzz] [CC=clang-19] [LLVM_CONFIG=llvm-config-19]
-#   make check     unit + golden + spec validation + fuzz smoke (installs missing packages)
+#   make check     unit + golden + spec + own .wast + differential and libFuzzer smoke runs
+#                  (installs missing packages)
 #   make demo      shows the pipeline on an example, as far as it reaches today
 #   make bless     rewrites golden expectations
 # `make asan check` is shorthand for `make CONFIG=asan check`.
@@ -76,7 +77,7 @@ BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_W
 .PHONY: install uninstall bench all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
         check-spec-validate check-spec-guard check-spec-explicit check-cross check-cross-host \
         check-spec-aarch64 check-programs check-programs-levels check-programs-cross check-install \
-        check-headers \
+        check-headers check-wast check-fuzz-diff fuzz-diff \
         check-realworld \
         asan release format format-check
 all: $(BINS)
@@ -186,12 +187,16 @@ $(O)/test/host/%.o: test/host/%.c | $(HOST_MOD_OBJ)
 
 # Embedding WASI modules (test/embed): a reactor and a command written in C,
 # compiled to wasm32-wasi, then by wasm2obj with typed headers, driven by
-# embed_host.c through the WASI embedding API.
+# embed_host.c through the WASI embedding API. Compiled with -O2 and linked
+# without -O: an optimising link runs binaryen's wasm-opt whenever it is on
+# the PATH (it is: differential fuzzing uses it), which strips the name
+# section that the backtrace checks need.
 EMBED_MOD_OBJ := $(B)/test/embed/reactor.o $(B)/test/embed/command.o
 $(B)/test/embed/reactor.o: EXEC_MODEL := -mexec-model=reactor
 $(B)/test/embed/%.o: test/embed/%.c $(WASM2OBJ)
 	@mkdir -p $(@D)
-	clang-19 --target=wasm32-wasi -O2 $(EXEC_MODEL) $< -o $(@:.o=.wasm)
+	clang-19 --target=wasm32-wasi -O2 -c $< -o $(@:.o=.wasm.o)
+	clang-19 --target=wasm32-wasi $(EXEC_MODEL) $(@:.o=.wasm.o) -o $(@:.o=.wasm)
 	$(WASM2OBJ) --name=$* --header=$(@:.o=.h) $(@:.o=.wasm) -o $@
 $(O)/test/embed/%.o: test/embed/%.c | $(EMBED_MOD_OBJ)
 	@mkdir -p $(@D)
@@ -213,8 +218,8 @@ check: deps
 	@rm -rf $(T)/logs && mkdir -p $(T)/logs
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) -k check-unit check-golden \
 	  check-spec-validate check-spec-guard check-spec-explicit check-cross-host check-spec-aarch64 \
-	  check-programs check-programs-levels check-programs-cross check-install check-headers \
-	  fuzz-smoke; \
+	  check-wast check-fuzz-diff check-programs check-programs-levels check-programs-cross \
+	  check-install check-headers fuzz-smoke; \
 	  scripts/summarize $(T)/logs
 
 check-unit: $(TEST_AOTC) $(TEST_WRT) $(TEST_HOST) $(TEST_EMBED)
@@ -270,14 +275,51 @@ check-cross: check-cross-host $(WRT_WAST)
 	  echo "spec ($$t, $$m, $$(($$(date +%s) - start)) s): $$(tail -n 1 $(T)/cross-spec/logs/$$t-$$m.log)"; \
 	done; scripts/summarize $(T)/cross-spec/logs
 
-check-spec-aarch64: $(WRT_WAST)
+# wrt-exec for a cross target (scripts/cross-exec), one rule so that legs
+# running in parallel never build it twice at once.
+CROSS_EXEC_SRC := $(RT_SRC) $(RT_HDR) $(wildcard tools/wrt-exec.c tools/wast_*.c tools/*.h)
+$(B)/cross-exec/%/wrt-exec: $(CROSS_EXEC_SRC)
 	@scripts/install-deps --cross
-	@scripts/cross-exec $(B)/cross-exec aarch64-linux-gnu > /dev/null
+	@scripts/cross-exec $(B)/cross-exec $* > /dev/null
+
+check-spec-aarch64: $(WRT_WAST) $(B)/cross-exec/aarch64-linux-gnu/wrt-exec
 	@mkdir -p $(T)/logs
 	@$(SPEC_RUN) --target=aarch64-linux-gnu --skip=test/spec/skip.txt --workdir=$(T)/spec-aarch64 \
 	  > $(T)/logs/spec-aarch64.log 2>&1; rc=$$?; \
 	  grep -E 'FAIL' $(T)/logs/spec-aarch64.log | head -n 20; \
 	  tail -n 1 $(T)/logs/spec-aarch64.log | sed 's/^/spec (aarch64, qemu): /'; exit $$rc
+
+# Our own .wast scripts (test/wast/: traps of dead, folded, narrowed and merged
+# accesses, ...; test/fuzz/regressions/: minimised fuzzing failures) at -O0..-O3
+# in both bounds-check modes here and on aarch64 and riscv64 under qemu-user.
+WAST_TARGETS ?= aarch64-linux-gnu riscv64-linux-gnu
+check-wast: $(WRT_WAST) $(foreach t,$(WAST_TARGETS),$(B)/cross-exec/$(t)/wrt-exec)
+	@mkdir -p $(T)/logs
+	@scripts/check-wast $(WRT_WAST) $(T)/wast $(WAST_TARGETS) > $(T)/logs/wast.log 2>&1; rc=$$?; \
+	  grep -E 'FAIL' $(T)/logs/wast.log | head -n 20; \
+	  tail -n 1 $(T)/logs/wast.log | sed 's/^/wast (own scripts, -O0..3, both modes, 3 targets): /'; \
+	  exit $$rc
+
+# Differential execution against binaryen's interpreter (scripts/fuzz-diff):
+# random modules from `wasm-opt -ttf`, every export's result, trap, logged
+# values and memory hash compared. check runs a smoke of FUZZ_DIFF_SMOKE
+# modules; `make fuzz-diff` the full run (FUZZ_DIFF_COUNT, failures minimised
+# with wasm-reduce into $(B)/fuzz-diff/failures/).
+FUZZ_DIFF_SMOKE ?= 40
+FUZZ_DIFF_COUNT ?= 500
+FUZZ_DIFF_SEED ?= 1
+check-fuzz-diff: $(WRT_WAST)
+	@mkdir -p $(T)/logs
+	@rm -rf $(T)/fuzz-diff
+	@scripts/fuzz-diff --count=$(FUZZ_DIFF_SMOKE) --modes="guard explicit" --jobs=1 --no-reduce \
+	  $(WRT_WAST) $(T)/fuzz-diff > $(T)/logs/fuzz-diff.log 2>&1; rc=$$?; \
+	  grep -E '^FAIL' $(T)/logs/fuzz-diff.log | head -n 20; \
+	  tail -n 1 $(T)/logs/fuzz-diff.log | sed 's/^/fuzz-diff (vs binaryen, -O0 -O2, both modes): /'; \
+	  exit $$rc
+fuzz-diff: $(WRT_WAST)
+	@scripts/install-deps
+	@scripts/fuzz-diff --count=$(FUZZ_DIFF_COUNT) --seed=$(FUZZ_DIFF_SEED) --jobs=$(JOBS) \
+	  $(WRT_WAST) $(B)/fuzz-diff
 
 # Under ASan the runtime library is instrumented: executables made by
 # wasm2obj --exe (host target) must link the sanitizer runtime too.

@@ -141,6 +141,12 @@ LLVMValueRef cg_call_intrinsic(cg_func *f, const char *name, LLVMTypeRef *overlo
 LLVMValueRef cg_effective_address(cg_func *f, const aotc_memarg *ma, LLVMValueRef index,
                                   unsigned size);
 
+/* memory.c: the one way compiled code reads and writes linear memory (the
+** address from cg_effective_address): the access may trap, so in guard mode
+** it is volatile and LLVM neither removes, narrows, merges nor reorders it. */
+LLVMValueRef cg_memory_load(cg_func *f, uint32_t mem_idx, LLVMTypeRef t, LLVMValueRef p);
+void cg_memory_store(cg_func *f, uint32_t mem_idx, LLVMValueRef v, LLVMValueRef p);
+
 /* control.c: opens the function's own frame. */
 bool cg_control_begin_function(cg_func *f);
 

@@ -175,27 +175,10 @@ bool cg_ref(cg_func *f, const aotc_instr *in) {
 
 /* ------------------------------------------------------------ parametric */
 
-/*
-** spec: an out-of-bounds load traps even when its value is dropped. In guard
-** mode the trap is the fault itself, and LLVM deletes loads whose value is
-** unused; so loads feeding a dropped value become volatile, which keeps them.
-*/
-static void keep_loads(LLVMValueRef v, int depth) {
-  if (!LLVMIsAInstruction(v) || depth > 4)
-    return;
-  if (LLVMIsALoadInst(v)) {
-    LLVMSetVolatile(v, true);
-    return;
-  }
-  int n = LLVMGetNumOperands(v);
-  for (int i = 0; i < n; i++)
-    keep_loads(LLVMGetOperand(v, (unsigned)i), depth + 1);
-}
-
 static bool cg_param(cg_func *f, const aotc_instr *in) {
   cg_unit *u = f->u;
-  if (in->op == AOTC_OP_DROP) {
-    keep_loads(cg_pop(f), 0);
+  if (in->op == AOTC_OP_DROP) { /* a dropped load still traps: see cg_memory_load */
+    cg_pop(f);
     return true;
   }
   LLVMValueRef c = cg_pop(f), b = cg_pop(f), a = cg_pop(f);

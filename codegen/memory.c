@@ -2,8 +2,9 @@
 ** memory.c: loads, stores, memory.size/grow and the bulk memory operations.
 ** Guard mode (32-bit memories on 64-bit targets): an access is base +
 ** zext(index) + offset with no check; the 8 GiB reservation's guard pages
-** catch the rest. Explicit mode and 64-bit memories compare the end of the
-** access with the current length. Bulk operations are libcalls that check
+** catch the rest, so the trap *is* the access, and every access is volatile
+** (see cg_memory_load). Explicit mode and 64-bit memories compare the end of
+** the access with the current length. Bulk operations are libcalls that check
 ** bounds before writing.
 */
 #include "cg_internal.h"
@@ -58,6 +59,57 @@ LLVMValueRef cg_effective_address(cg_func *f, const aotc_memarg *ma, LLVMValueRe
   return LLVMBuildGEP2(u->b, u->i8, base, &ea, 1, "addr");
 }
 
+/*
+** spec: every out-of-bounds access traps, whether or not its value is used,
+** and the trap happens in program order: the stores before it are done, the
+** ones after it are not. In guard mode nothing in the code says so: the trap
+** is the fault of the machine access itself. An ordinary LLVM load or store
+** may be deleted when dead, folded away, narrowed to the bytes that are used,
+** merged with its neighbours (or into a memset/memcpy call), hoisted, sunk or
+** reordered with other accesses: each of these loses a trap, moves it, or
+** changes what memory holds when it happens. Volatile accesses are exempt
+** from all of them: LLVM keeps their number, width and order. They still fold
+** into address modes and arithmetic operands: the instruction counts of the
+** bench kernels are those of plain accesses (docs/PERF.md). Checked accesses
+** need none of this: their trap is an explicit branch, which LLVM keeps.
+*/
+static bool faulting(cg_unit *u, uint32_t mem_idx) {
+  return !explicit_checks(u, mem_idx);
+}
+
+LLVMValueRef cg_memory_load(cg_func *f, uint32_t mem_idx, LLVMTypeRef t, LLVMValueRef p) {
+  LLVMValueRef v = LLVMBuildLoad2(f->u->b, t, p, "");
+  LLVMSetAlignment(v, 1); /* Wasm alignment is only a hint */
+  LLVMSetVolatile(v, faulting(f->u, mem_idx));
+  return v;
+}
+
+/*
+** spec: a store that traps writes nothing. An unaligned store that runs into
+** the guard region can be torn: on riscv64 LLVM splits it into byte stores
+** (the base ISA has no fast misaligned access), and AArch64 may write the
+** in-bounds bytes before faulting (the Arm ARM allows it, and vector stores do
+** it). There, a multi-byte store first reads its last byte: an access is out
+** of bounds exactly when its last byte is, so that load faults before any
+** byte is written. x86-64 stores fault as a whole.
+*/
+static bool stores_may_tear(cg_unit *u) {
+  return u->arch == CG_ARCH_AARCH64 || u->arch == CG_ARCH_RISCV64;
+}
+
+void cg_memory_store(cg_func *f, uint32_t mem_idx, LLVMValueRef v, LLVMValueRef p) {
+  cg_unit *u = f->u;
+  unsigned size = (unsigned)LLVMStoreSizeOfType(u->td, LLVMTypeOf(v));
+  if (faulting(u, mem_idx) && stores_may_tear(u) && size > 1) {
+    LLVMValueRef last = cg_const_i64(u, size - 1);
+    LLVMValueRef q = LLVMBuildGEP2(u->b, u->i8, p, &last, 1, "");
+    LLVMSetVolatile(LLVMBuildLoad2(u->b, u->i8, q, "probe"), true);
+  }
+  LLVMValueRef s = LLVMBuildStore(u->b, v, p);
+  LLVMSetAlignment(s, 1);
+  LLVMSetVolatile(s, faulting(u, mem_idx));
+}
+
 typedef struct access {
   LLVMTypeRef mem_t;   /* type in memory */
   LLVMTypeRef val_t;   /* type on the stack */
@@ -88,8 +140,7 @@ static void load(cg_func *f, const aotc_instr *in) {
   access a = access_of(u, in->op);
   unsigned size = (unsigned)LLVMABISizeOfType(u->td, a.mem_t);
   LLVMValueRef p = cg_effective_address(f, &in->u.mem, cg_pop(f), size);
-  LLVMValueRef v = LLVMBuildLoad2(u->b, a.mem_t, p, "");
-  LLVMSetAlignment(v, 1); /* Wasm alignment is only a hint */
+  LLVMValueRef v = cg_memory_load(f, in->u.mem.mem_idx, a.mem_t, p);
   if (a.mem_t != a.val_t)
     v = a.sign ? LLVMBuildSExt(u->b, v, a.val_t, "") : LLVMBuildZExt(u->b, v, a.val_t, "");
   cg_push(f, v);
@@ -103,7 +154,7 @@ static void store(cg_func *f, const aotc_instr *in) {
   LLVMValueRef p = cg_effective_address(f, &in->u.mem, cg_pop(f), size);
   if (a.mem_t != a.val_t)
     v = LLVMBuildTrunc(u->b, v, a.mem_t, "");
-  LLVMSetAlignment(LLVMBuildStore(u->b, v, p), 1);
+  cg_memory_store(f, in->u.mem.mem_idx, v, p);
 }
 
 static LLVMValueRef to_i64(cg_func *f, LLVMValueRef v) {

@@ -276,15 +276,13 @@ static bool identity_const(LLVMValueRef v, shape s) {
 static LLVMValueRef load_at(cg_func *f, const aotc_memarg *ma, LLVMValueRef index, LLVMTypeRef t) {
   cg_unit *u = f->u;
   LLVMValueRef p = cg_effective_address(f, ma, index, (unsigned)LLVMStoreSizeOfType(u->td, t));
-  LLVMValueRef v = LLVMBuildLoad2(u->b, t, p, "");
-  LLVMSetAlignment(v, 1); /* Wasm alignment is only a hint */
-  return v;
+  return cg_memory_load(f, ma->mem_idx, t, p);
 }
 
 static void store_at(cg_func *f, const aotc_memarg *ma, LLVMValueRef index, LLVMValueRef v) {
   cg_unit *u = f->u;
   unsigned size = (unsigned)LLVMStoreSizeOfType(u->td, LLVMTypeOf(v));
-  LLVMSetAlignment(LLVMBuildStore(u->b, v, cg_effective_address(f, ma, index, size)), 1);
+  cg_memory_store(f, ma->mem_idx, v, cg_effective_address(f, ma, index, size));
 }
 
 static bool memory(cg_func *f, const aotc_instr *in) {

@@ -556,6 +556,33 @@ static void run_command(wast_file *f, json_object *obj, size_t index) {
 }
 
 /*
+** wabt 1.0.32's wast2json writes the expected types of an assert_trap or an
+** action on a function with several results without separating commas:
+** [{"type": "i32"}{"type": "i64"}]. Returns the text with the commas put in
+** (a new buffer; text is freed), or text itself when it needs none.
+*/
+static char *json_fix_separators(char *text, size_t *size) {
+  static const char bad[] = "}{\"type\"";
+  size_t extra = 0;
+  for (char *p = strstr(text, bad); p; p = strstr(p + 1, bad))
+    extra++;
+  if (extra == 0)
+    return text;
+  char *out = malloc(*size + extra + 1), *o = out;
+  if (!out)
+    wast_die_oom();
+  for (const char *p = text; *p; p++) {
+    *o++ = *p;
+    if (p[0] == '}' && strncmp(p + 1, bad + 1, sizeof bad - 2) == 0)
+      *o++ = ',';
+  }
+  *o = 0;
+  *size = (size_t)(o - out);
+  free(text);
+  return out;
+}
+
+/*
 ** Parses the script and runs its commands. A script that cannot be read or has
 ** no command list is one file failure (returns false); a malformed command is a
 ** counted failure of that command only.
@@ -567,6 +594,7 @@ static bool run_script(wast_file *f, const char *json_path) {
     printf("%s: FAIL cannot read %s: %s\n", f->rel, json_path, strerror(errno));
     return false;
   }
+  text = json_fix_separators(text, &size);
   enum json_tokener_error jerr = json_tokener_success;
   json_object *root = json_tokener_parse_verbose(text, &jerr);
   free(text);

@@ -1,0 +1,46 @@
+/* Kernel: fannkuch-redux (permutations of a tiny array, prefix reversals).
+** Prints the checksum and the maximum flip count for n. */
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(int argc, char **argv) {
+  int n = argc > 1 ? atoi(argv[1]) : 10;
+  int perm[16], perm1[16], count[16];
+  int max_flips = 0, checksum = 0, r = n, sign = 1;
+  if (n < 3 || n > 16)
+    return 1;
+  for (int i = 0; i < n; i++)
+    perm1[i] = i;
+  for (;;) {
+    while (r != 1) {
+      count[r - 1] = r;
+      r--;
+    }
+    for (int i = 0; i < n; i++)
+      perm[i] = perm1[i];
+    int flips = 0;
+    for (int k; (k = perm[0]) != 0; flips++)
+      for (int i = 0, j = k; i < j; i++, j--) {
+        int t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+      }
+    if (flips > max_flips)
+      max_flips = flips;
+    checksum += sign * flips;
+    sign = -sign;
+    for (;;) {
+      if (r == n) {
+        printf("fannkuch(%d): checksum %d, max flips %d\n", n, checksum, max_flips);
+        return 0;
+      }
+      int p0 = perm1[0];
+      for (int i = 0; i < r; i++)
+        perm1[i] = perm1[i + 1];
+      perm1[r] = p0;
+      if (--count[r] > 0)
+        break;
+      r++;
+    }
+  }
+}
