@@ -264,8 +264,8 @@ check-cross-host: $(WASM2OBJ)
 # per leg. `make check` runs the aarch64 guard leg (check-spec-aarch64).
 CROSS_SPEC_LEGS ?= aarch64-linux-gnu:guard aarch64-linux-gnu:explicit riscv64-linux-gnu:guard \
                    riscv64-linux-gnu:explicit arm-linux-gnueabihf:explicit
-check-cross: check-cross-host $(WRT_WAST)
-	@scripts/cross-exec $(B)/cross-exec $(sort $(foreach l,$(CROSS_SPEC_LEGS),$(firstword $(subst :, ,$(l))))) > /dev/null
+check-cross: check-cross-host $(WRT_WAST) \
+  $(foreach t,$(sort $(foreach l,$(CROSS_SPEC_LEGS),$(firstword $(subst :, ,$(l))))),$(B)/cross-exec/$(t)/wrt-exec)
 	@rm -rf $(T)/cross-spec/logs && mkdir -p $(T)/cross-spec/logs && cp $(T)/logs/cross.log $(T)/cross-spec/logs/
 	@for l in $(CROSS_SPEC_LEGS); do t=$${l%%:*}; m=$${l##*:}; \
 	  start=$$(date +%s); \
