@@ -71,10 +71,11 @@ TEST_AOTC := $(B)/bin/test_aotc
 BENCH_VALIDATE := $(B)/bin/bench_validate
 TEST_HOST := $(B)/bin/test_host
 TEST_EMBED := $(B)/bin/test_embed
+TEST_CG := $(B)/bin/test_cg
 BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_WRT) $(TEST_HOST) \
-        $(TEST_EMBED)
+        $(TEST_EMBED) $(TEST_CG)
 
-.PHONY: install uninstall bench all deps check check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
+.PHONY: install uninstall bench all deps check check-deps check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
         check-spec-validate check-spec-guard check-spec-explicit check-cross check-cross-host \
         check-spec-aarch64 check-programs check-programs-levels check-programs-cross check-install \
         check-headers check-wast check-fuzz-diff fuzz-diff \
@@ -97,7 +98,7 @@ $(O)/codegen/%.o: codegen/%.c
 
 $(O)/trampolines/%.o: trampolines/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Icodegen -Itrampolines $(LLVM_CFLAGS) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(LLVM_CFLAGS) $(CFLAGS_ALL) -c $< -o $@
 
 $(O)/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
@@ -163,6 +164,19 @@ $(TEST_AOTC): $(patsubst %.c,$(O)/%.o,$(sort $(wildcard test/unit/test_aotc*.c))
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@
 
+# Codegen's unit tests: the layout contract (codegen's offsets compiled against
+# wrt_abi.h for each target) and out-of-memory paths on a sample module.
+$(B)/test/unit/cg_sample.wasm: test/unit/cg_sample.wat
+	@mkdir -p $(@D)
+	wat2wasm $< -o $@
+$(O)/test/unit/test_cg.o: test/unit/test_cg.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itest/unit -Icodegen -DWRT_ABI_INCLUDE='"$(CURDIR)/libwrt-rt"' \
+	  -DWRT_CG_SAMPLE='"$(CURDIR)/$(B)/test/unit/cg_sample.wasm"' $(CFLAGS_ALL) -c $< -o $@
+$(TEST_CG): $(O)/test/unit/test_cg.o $(LIBCG) $(LIBAOTC) $(B)/test/unit/cg_sample.wasm
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) $(filter %.o %.a,$^) $(LLVM_LIBS) -lm -o $@
+
 $(BENCH_VALIDATE): $(O)/test/bench/bench_validate.o $(LIBAOTC)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_ALL) $^ -o $@
@@ -216,17 +230,25 @@ check: deps
 	@scripts/install-deps --cross
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) all
 	@rm -rf $(T)/logs && mkdir -p $(T)/logs
-	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) -k check-unit check-golden \
+	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) -k check-deps check-unit check-golden \
 	  check-spec-validate check-spec-guard check-spec-explicit check-cross-host check-spec-aarch64 \
 	  check-wast check-fuzz-diff check-programs check-programs-levels check-programs-cross \
 	  check-install check-headers fuzz-smoke; \
 	  scripts/summarize $(T)/logs
 
-check-unit: $(TEST_AOTC) $(TEST_WRT) $(TEST_HOST) $(TEST_EMBED)
+check-unit: $(TEST_AOTC) $(TEST_WRT) $(TEST_HOST) $(TEST_EMBED) $(TEST_CG)
 	@mkdir -p $(T)/logs
-	@rc=0; for t in aotc wrt host embed; do \
+	@rc=0; for t in aotc wrt host embed cg; do \
 	  $(B)/bin/test_$$t > $(T)/logs/unit-$$t.log 2>&1 || rc=1; \
 	  tail -n 1 $(T)/logs/unit-$$t.log | sed "s/^/unit-$$t: /"; done; exit $$rc
+
+# The include rule of DESIGN.md §3 (and a proof the check can fail).
+check-deps:
+	@mkdir -p $(T)/logs
+	@scripts/check-deps > $(T)/logs/deps.log 2>&1; rc=$$?; \
+	  scripts/check-deps --self-test > $(T)/logs/deps-selftest.log 2>&1 || rc=1; \
+	  grep -h ': includes' $(T)/logs/deps.log; \
+	  echo "deps: $$(tail -n 1 $(T)/logs/deps.log), self-test: $$(tail -n 1 $(T)/logs/deps-selftest.log)"; exit $$rc
 
 check-golden: $(WASM2OBJ)
 	@mkdir -p $(T)/logs

@@ -8,8 +8,6 @@
 */
 #include "cg_internal.h"
 
-#include <stdlib.h>
-
 /* Whether func_idx gets a wrapper: defined, several results, no v128. */
 static bool wants_cabi(const aotc_module *m, uint32_t func_idx) {
   if (func_idx < m->n_func_imports)
@@ -28,10 +26,9 @@ static void emit_wrapper(cg_unit *u, uint32_t func_idx) {
   uint32_t ti = m->func_types[func_idx];
   const aotc_functype *ft = &m->types[ti];
   uint32_t n = 1 + ft->n_params + ft->n_results;
-  LLVMTypeRef *ps = calloc(n, sizeof *ps);
-  LLVMValueRef *args = calloc(1 + ft->n_params, sizeof *args);
-  if (!ps || !args)
-    abort();
+  aotc_arena_mark mark = aotc_arena_get_mark(u->arena);
+  LLVMTypeRef *ps = cg_alloc(u, n, sizeof *ps);
+  LLVMValueRef *args = cg_alloc(u, 1 + (size_t)ft->n_params, sizeof *args);
   ps[0] = u->ptr;
   for (uint32_t i = 0; i < ft->n_params; i++)
     ps[1 + i] = cg_valtype(u, ft->params[i]);
@@ -50,15 +47,12 @@ static void emit_wrapper(cg_unit *u, uint32_t func_idx) {
     LLVMBuildStore(u->b, LLVMBuildExtractValue(u->b, r, j, ""),
                    LLVMGetParam(fn, 1 + ft->n_params + j));
   LLVMBuildRetVoid(u->b);
-  free(ps);
-  free(args);
+  aotc_arena_reset(u->arena, mark);
 }
 
 bool cg_cabi_emit(cg_unit *u) {
   const aotc_module *m = u->m;
-  bool *done = calloc(m->n_funcs + 1, sizeof *done);
-  if (!done)
-    return aotc_diag_set(u->diag, AOTC_ENOMEM, AOTC_NO_OFFSET, "out of memory");
+  bool *done = cg_alloc(u, m->n_funcs, sizeof *done);
   for (uint32_t i = 0; i < m->n_exports; i++) {
     const aotc_export *e = &m->exports[i];
     if (e->kind != AOTC_EXTERN_FUNC || done[e->idx] || !wants_cabi(m, e->idx))
@@ -66,6 +60,5 @@ bool cg_cabi_emit(cg_unit *u) {
     done[e->idx] = true;
     emit_wrapper(u, e->idx);
   }
-  free(done);
   return true;
 }

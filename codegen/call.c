@@ -5,8 +5,6 @@
 */
 #include "cg_internal.h"
 
-#include <stdlib.h>
-
 /* Pops the arguments, calls, and pushes the results (extracted from the
 ** result struct when there are several). */
 static void emit_call(cg_func *f, LLVMTypeRef fty, LLVMValueRef callee, LLVMValueRef vmctx,
@@ -29,10 +27,11 @@ static void emit_call(cg_func *f, LLVMTypeRef fty, LLVMValueRef callee, LLVMValu
   }
 }
 
-static LLVMValueRef record_field(cg_func *f, LLVMValueRef rec, unsigned field, LLVMTypeRef t,
+/* The wrt_funcref field at byte offset `field` (u->abi.off.wrt_funcref). */
+static LLVMValueRef record_field(cg_func *f, LLVMValueRef rec, uint32_t field, LLVMTypeRef t,
                                  bool invariant) {
   cg_unit *u = f->u;
-  LLVMValueRef off = cg_const_i32(u, field * u->ptr_size);
+  LLVMValueRef off = cg_const_i32(u, field);
   LLVMValueRef p = LLVMBuildInBoundsGEP2(u->b, u->i8, rec, &off, 1, "");
   return invariant ? cg_load_invariant(f, t, p, "") : cg_load(f, t, p, "");
 }
@@ -48,8 +47,8 @@ static void call_direct(cg_func *f, uint32_t func_idx) {
   /* An import: the record is fixed at instantiation. */
   LLVMValueRef rec = cg_load_invariant(
       f, u->ptr, cg_vmctx_gep(f, u->layout.func_imports + func_idx * u->ptr_size), "import");
-  LLVMValueRef code = record_field(f, rec, WRT_FUNCREF_CODE, u->ptr, true);
-  LLVMValueRef callee_vmctx = record_field(f, rec, WRT_FUNCREF_VMCTX, u->ptr, true);
+  LLVMValueRef code = record_field(f, rec, u->abi.off.wrt_funcref.code, u->ptr, true);
+  LLVMValueRef callee_vmctx = record_field(f, rec, u->abi.off.wrt_funcref.vmctx, u->ptr, true);
   emit_call(f, u->func_types[ti], code, callee_vmctx, &m->types[ti]);
 }
 
@@ -61,7 +60,7 @@ static void call_indirect(cg_func *f, const aotc_instr *in) {
   LLVMValueRef idx = cg_pop(f);
   LLVMValueRef tdef = cg_load_invariant(f, u->ptr,
                                         cg_vmctx_gep(f, u->layout.tables + table * u->ptr_size), "table");
-  LLVMValueRef off = cg_const_i32(u, u->ptr_size);
+  LLVMValueRef off = cg_const_i32(u, u->abi.off.wrt_table_def.size);
   LLVMValueRef size = cg_load(f, u->i32, LLVMBuildInBoundsGEP2(u->b, u->i8, tdef, &off, 1, ""), "size");
   cg_trap_if(f, LLVMBuildICmp(u->b, LLVMIntUGE, idx, size, ""), WRT_TRAP_UNDEFINED_ELEMENT);
   LLVMValueRef elems = cg_load(f, u->ptr, tdef, "elems");
@@ -70,10 +69,10 @@ static void call_indirect(cg_func *f, const aotc_instr *in) {
   cg_trap_if(f, LLVMBuildIsNull(u->b, rec, ""), WRT_TRAP_INDIRECT_NULL);
   LLVMValueRef want = cg_load_invariant(f, u->intptr,
                                         cg_vmctx_gep(f, u->layout.type_ids + ti * u->ptr_size), "tid");
-  LLVMValueRef have = record_field(f, rec, WRT_FUNCREF_TYPE_ID, u->intptr, false);
+  LLVMValueRef have = record_field(f, rec, u->abi.off.wrt_funcref.type_id, u->intptr, false);
   cg_trap_if(f, LLVMBuildICmp(u->b, LLVMIntNE, have, want, ""), WRT_TRAP_INDIRECT_SIG);
-  LLVMValueRef code = record_field(f, rec, WRT_FUNCREF_CODE, u->ptr, false);
-  LLVMValueRef callee_vmctx = record_field(f, rec, WRT_FUNCREF_VMCTX, u->ptr, false);
+  LLVMValueRef code = record_field(f, rec, u->abi.off.wrt_funcref.code, u->ptr, false);
+  LLVMValueRef callee_vmctx = record_field(f, rec, u->abi.off.wrt_funcref.vmctx, u->ptr, false);
   emit_call(f, u->func_types[ti], code, callee_vmctx, &u->m->types[ti]);
 }
 

@@ -6,6 +6,8 @@
 #ifndef CG_H
 #define CG_H
 
+#include <stdio.h>
+
 #include "aotc.h"
 
 typedef struct cg_options {
@@ -30,6 +32,8 @@ typedef struct cg_options {
   ** trampolines and main. The shards' objects, linked with `ld.lld -r`,
   ** make the module's object. Progress counts only this shard's functions. */
   uint32_t shard, n_shards;
+  /* Tests: the Nth allocation fails (0 = never), see aotc_options. */
+  uint64_t fail_alloc_after;
 } cg_options;
 
 /* Initialises LLVM's targets once per process; call it before compiling
@@ -53,6 +57,12 @@ bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *ou
 ** arm-linux-gnueabihf, riscv64-linux-gnu), where wasm2obj --exe looks for the
 ** target's runtime library; NULL triple = the host; NULL if unsupported. */
 const char *cg_target_multiarch(const char *triple);
+/* The i-th supported target's multiarch name (as above); NULL past the end. */
+const char *cg_target_at(unsigned i);
+/* Writes C11 static assertions of the size and every field offset that code
+** compiled for `triple` assumes of the structs of wrt_abi.h, to be compiled
+** against wrt_abi.h for that target (test/unit/test_abi.c does). */
+bool cg_abi_write_asserts(const char *triple, FILE *out, aotc_diag *d);
 /* 32 or 64 for a supported target (NULL = the host), 0 if unsupported. */
 unsigned cg_target_pointer_bits(const char *triple);
 

@@ -4,15 +4,20 @@
 ** a cg_func holds the per-function lowering state (operand stack of LLVM
 ** values, control frames, locals). Lowering is split by opcode family:
 ** func.c (dispatch, locals, globals), control.c, call.c, numeric.c,
-** memory.c, table.c; unit.c drives the compilation, descriptor.c emits the
-** module descriptor, trampolines/ the per-signature trampolines.
+** memory.c, table.c; unit.c drives the compilation (and owns the memory
+** policy, cg_alloc), abi.c turns wrt_abi.h's lists into LLVM types, offsets
+** and libcalls for the target, descriptor.c emits the module descriptor, and
+** signature.c the per-signature types and trampolines (bodies: trampolines/).
 */
 #ifndef CG_INTERNAL_H
 #define CG_INTERNAL_H
 
+#include <setjmp.h>
+
 #include <llvm-c/Core.h>
 #include <llvm-c/TargetMachine.h>
 
+#include "arena.h"
 #include "cg.h"
 #include "instr.h"
 #include "wrt_abi.h"
@@ -20,6 +25,51 @@
 /* The target's architecture family, for the few lowerings that differ by
 ** target (LLVM 19 lowers some generic intrinsics badly or not at all). */
 typedef enum cg_arch { CG_ARCH_X86_64, CG_ARCH_AARCH64, CG_ARCH_ARM32, CG_ARCH_RISCV64 } cg_arch;
+
+/* ------------------------------------------------------------ the contract (abi.c) */
+
+/* The structs of wrt_abi.h's lists by id, and the kinds of their fields: a
+** struct's kind is its id, the scalar kinds follow. */
+#define CG_S_ENUM(s) CG_S_##s,
+enum cg_abi_struct { WRT_ABI_STRUCTS(CG_S_ENUM) CG_S_COUNT };
+#define CG_KIND_OF_STRUCT(s) CG_KIND_##s = CG_S_##s,
+enum cg_abi_kind {
+  WRT_ABI_STRUCTS(CG_KIND_OF_STRUCT) CG_KIND_VOID = CG_S_COUNT,
+  CG_KIND_U8,
+  CG_KIND_U32,
+  CG_KIND_U64,
+  CG_KIND_PTR
+};
+
+/* Per struct s: CG_N_s fields; cg_s, one LLVM constant per field set by name
+** (CG_ABI_CONST); cg_off_s, the field offsets on the target. */
+#define CG_FIELD_ONE(kind, ctype, name) +1
+#define CG_FIELD_VALUE(kind, ctype, name) LLVMValueRef name;
+#define CG_FIELD_OFFSET(kind, ctype, name) uint32_t name;
+#define CG_ABI_UNIONS(s)                                                                           \
+  enum { CG_N_##s = 0 WRT_FIELDS_##s(CG_FIELD_ONE) };                                              \
+  typedef union cg_##s {                                                                           \
+    struct { WRT_FIELDS_##s(CG_FIELD_VALUE) };                                                     \
+    LLVMValueRef at[CG_N_##s];                                                                     \
+  } cg_##s;                                                                                        \
+  typedef union cg_off_##s {                                                                       \
+    struct { WRT_FIELDS_##s(CG_FIELD_OFFSET) };                                                    \
+    uint32_t at[CG_N_##s];                                                                         \
+  } cg_off_##s;
+WRT_ABI_STRUCTS(CG_ABI_UNIONS)
+
+#define CG_ABI_OFF_MEMBER(s) cg_off_##s s;
+typedef struct cg_abi {
+  LLVMTypeRef types[CG_S_COUNT]; /* literal struct types: the target's C layout */
+  uint32_t sizes[CG_S_COUNT];
+  struct {
+    WRT_ABI_STRUCTS(CG_ABI_OFF_MEMBER)
+  } off; /* byte offsets: off.<struct>.<field> */
+} cg_abi;
+
+/* The libcalls of WRT_LIBCALLS: CG_LC_<name>. */
+#define CG_LC_ENUM(name, ...) CG_LC_##name,
+enum cg_libcall { WRT_LIBCALLS(CG_LC_ENUM) CG_LC_COUNT };
 
 typedef struct cg_unit {
   const aotc_module *m;
@@ -33,6 +83,7 @@ typedef struct cg_unit {
   uint32_t ptr_size;
   uint8_t bounds_checks; /* the effective mode: explicit on 32-bit targets */
   cg_arch arch;
+  wrt_vmctx_counts counts; /* the vmctx's region sizes, from the module */
   wrt_vmctx_layout layout;
   /* Types. */
   LLVMTypeRef i1, i8, i16, i32, i64, f32, f64, v128, ptr, void_t, intptr;
@@ -41,27 +92,15 @@ typedef struct cg_unit {
   LLVMTypeRef *func_types;     /* wasm-call LLVM type by *type* index */
   LLVMValueRef *entry_tramps;  /* by type index, created on demand */
   LLVMValueRef *exit_tramps;   /* by type index, created on demand */
-  LLVMValueRef libcalls[16];   /* declarations, see cg_libcall */
+  LLVMValueRef libcalls[CG_LC_COUNT]; /* declarations, see cg_libcall */
+  cg_abi abi;                  /* wrt_abi.h's structs on this target */
   unsigned invariant_kind, nonnull_kind;
   LLVMValueRef empty_md;
+  /* Memory: every allocation of the unit comes from `arena` (see cg_alloc). */
+  aotc_arena *arena;
+  jmp_buf oom;
 } cg_unit;
 
-enum cg_libcall {
-  CG_LC_TRAP,
-  CG_LC_MEMORY_GROW,
-  CG_LC_MEMORY_FILL,
-  CG_LC_MEMORY_COPY,
-  CG_LC_MEMORY_INIT,
-  CG_LC_DATA_DROP,
-  CG_LC_TABLE_GROW,
-  CG_LC_TABLE_FILL,
-  CG_LC_TABLE_COPY,
-  CG_LC_TABLE_INIT,
-  CG_LC_ELEM_DROP,
-  CG_LC_TABLE_SET,
-  CG_LC_HOST_CALL,
-  CG_LC_COUNT
-};
 
 /*
 ** A control frame. Invariants: `height` is the operand-stack height below the
@@ -97,22 +136,46 @@ typedef struct cg_func {
   aotc_valtype *local_types;
   uint32_t n_locals;
   LLVMBasicBlockRef trap_bbs[WRT_TRAP_COUNT];
-  /* Per-function scratch for phi arrays etc., freed after the function. */
-  void **scratch;
-  size_t n_scratch, cap_scratch;
 } cg_func;
+
+/*
+** Memory, one policy: codegen allocates only from the unit's arena. Arrays
+** that live as long as the unit are allocated outside any function; what one
+** function needs (cg_scratch: operand stack, frames, phi and argument arrays)
+** is released when its lowering ends (cg_func_emit resets the arena to a mark).
+** Running out of memory ends the compilation cleanly: cg_alloc never returns
+** NULL, it sets the diagnostic "out of memory" (AOTC_ENOMEM) and unwinds to
+** cg_compile_object (longjmp; only codegen frames lie between), which frees
+** the unit. LLVM's own allocations are LLVM's (it aborts).
+*/
+void *cg_alloc(cg_unit *u, size_t n, size_t size); /* zeroed, never NULL */
+_Noreturn void cg_out_of_memory(cg_unit *u);
+/* A copy of the array p of *cap elements of `size` bytes with twice the room. */
+void *cg_grow(cg_unit *u, void *p, size_t *cap, size_t size);
 
 /* target.c: canonical triple and default CPU/features for a supported target. */
 bool cg_target_resolve(const char *triple, const char **cpu, const char **features,
                        const char **canonical, cg_arch *arch, aotc_diag *d);
+/* target.c: the target machine for o's triple (NULL: the host's), CPU, features
+** and optimisation level; NULL with d set if the target is unsupported. */
+LLVMTargetMachineRef cg_target_machine(const cg_options *o, cg_arch *arch, aotc_diag *d);
+
+/* abi.c: builds a's types and offsets for the target data layout td. */
+void cg_abi_init(cg_abi *a, LLVMContextRef ctx, LLVMTargetDataRef td);
+/* The constant of struct s from one value per field (all set; abort otherwise). */
+LLVMValueRef cg_abi_const(cg_unit *u, enum cg_abi_struct s, LLVMValueRef *at);
+#define CG_ABI_CONST(u, s, ...) cg_abi_const((u), CG_S_##s, (cg_##s){__VA_ARGS__}.at)
+/* abi.c: a libcall's declaration (created on first use) and its type. */
+LLVMValueRef cg_libcall(cg_unit *u, enum cg_libcall which);
+LLVMTypeRef cg_libcall_type(cg_unit *u, enum cg_libcall which);
 
 /* unit.c / func.c helpers */
 LLVMTypeRef cg_valtype(cg_unit *u, aotc_valtype t);
-LLVMValueRef cg_libcall(cg_unit *u, enum cg_libcall which);
-LLVMTypeRef cg_libcall_type(cg_unit *u, enum cg_libcall which);
+/* signature.c: the wasm-call LLVM type of a signature. */
 LLVMTypeRef cg_wasm_functype(cg_unit *u, const aotc_functype *ft);
 LLVMValueRef cg_const_i32(cg_unit *u, uint32_t v);
 LLVMValueRef cg_const_i64(cg_unit *u, uint64_t v);
+/* Zeroed room for n elements, released when the function's lowering ends. */
 void *cg_scratch(cg_func *f, size_t n, size_t size);
 
 /* Operand stack. */
@@ -171,13 +234,14 @@ bool cg_func_emit(cg_unit *u, uint32_t def_idx);
 bool cg_descriptor_emit(cg_unit *u);
 /* cabi.c: C-ABI wrappers of exports with several results (after the descriptor). */
 bool cg_cabi_emit(cg_unit *u);
-/* trampolines: the attributes and section every emitted helper shares. */
+/* unit.c: the attributes and section every emitted helper (trampolines,
+** C-ABI wrappers) shares with the functions. */
 void cg_tramp_attrs(cg_unit *u, LLVMValueRef fn);
 /* exe.c: `main` for wasm2obj --exe (after the descriptor). */
 bool cg_exe_main_emit(cg_unit *u);
-/* trampolines/tramp.c */
-LLVMValueRef tramp_entry(cg_unit *u, uint32_t type_idx);
-LLVMValueRef tramp_exit(cg_unit *u, uint32_t type_idx);
+/* signature.c: a signature's entry and exit trampolines, made on first use. */
+LLVMValueRef cg_entry_tramp(cg_unit *u, uint32_t type_idx);
+LLVMValueRef cg_exit_tramp(cg_unit *u, uint32_t type_idx);
 
 /* Symbol name "<prefix>__<what><idx>" into buf. */
 void cg_symbol(cg_unit *u, char *buf, size_t size, const char *what, uint32_t idx);

@@ -7,20 +7,13 @@
 */
 #include "cg_internal.h"
 
-#include <stdlib.h>
-
 static cg_frame *top(cg_func *f) {
   return &f->frames[f->n_frames - 1];
 }
 
 static cg_frame *push_frame(cg_func *f) {
-  if (f->n_frames == f->cap_frames) {
-    size_t cap = f->cap_frames ? f->cap_frames * 2 : 32;
-    cg_frame *nf = realloc(f->frames, cap * sizeof *nf);
-    if (!nf)
-      abort();
-    f->frames = nf, f->cap_frames = cap;
-  }
+  if (f->n_frames == f->cap_frames)
+    f->frames = cg_grow(f->u, f->frames, &f->cap_frames, sizeof *f->frames);
   cg_frame *fr = &f->frames[f->n_frames++];
   *fr = (cg_frame){0};
   return fr;

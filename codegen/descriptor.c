@@ -4,56 +4,16 @@
 ** functions with their trampolines, tables, memories, globals and segments
 ** (constant expressions as their Wasm bytes), names, and the code range. It
 ** also references the runtime's ABI symbol so a mismatched runtime fails at
-** link time. The LLVM struct types below mirror the C structs field by field.
+** link time. Every struct is built through abi.c from wrt_abi.h's field lists,
+** with each field set by name (CG_ABI_CONST). Calls that create globals or
+** functions run in a fixed order, one statement each, so objects are
+** byte-identical whatever the C compiler's evaluation order.
 */
 #include "cg_internal.h"
-
-#include <stdlib.h>
-
-typedef struct desc_types {
-  LLVMTypeRef name, type, import, export_, func, limits, table, expr, global, elem, data, fname,
-      counts, module;
-} desc_types;
-
-static LLVMTypeRef st(cg_unit *u, LLVMTypeRef *f, unsigned n) {
-  return LLVMStructTypeInContext(u->ctx, f, n, false);
-}
-
-static desc_types make_types(cg_unit *u) {
-  desc_types t;
-  LLVMTypeRef p = u->ptr, i8 = u->i8, i32 = u->i32, i64 = u->i64;
-  t.name = st(u, (LLVMTypeRef[]){p, i32}, 2);
-  t.type = st(u, (LLVMTypeRef[]){i32, i32, p, p}, 4);
-  t.import = st(u, (LLVMTypeRef[]){t.name, t.name, i8, i32}, 4);
-  t.export_ = st(u, (LLVMTypeRef[]){t.name, i8, i32}, 3);
-  t.func = st(u, (LLVMTypeRef[]){p, p, i32}, 3);
-  t.limits = st(u, (LLVMTypeRef[]){i64, i64, i8, i8}, 4);
-  t.table = st(u, (LLVMTypeRef[]){i8, t.limits}, 2);
-  t.expr = st(u, (LLVMTypeRef[]){p, i32}, 2);
-  t.global = st(u, (LLVMTypeRef[]){i8, i8, t.expr}, 3);
-  t.elem = st(u, (LLVMTypeRef[]){i8, i8, i32, t.expr, i32, p}, 6);
-  t.data = st(u, (LLVMTypeRef[]){i8, i32, t.expr, p, i32}, 5);
-  t.fname = st(u, (LLVMTypeRef[]){i32, t.name}, 2);
-  t.counts = st(u, (LLVMTypeRef[]){i32, i32, i32, i32, i32, i32, i32}, 7);
-  t.module = st(u,
-                (LLVMTypeRef[]){i32, i8, i8, t.name, t.counts, i32,  /* abi .. vmctx_size */
-                                i32, p, i32, p,                     /* types, imports */
-                                i32, i32, p, i32, i32, p,           /* funcs, tables */
-                                i32, i32, p, i32, i32, p,           /* memories, globals */
-                                i32, p, i32, p, i32, p,             /* exports, elems, datas */
-                                i32, i32, p, p, p},                 /* start, names, text */
-                33);
-  return t;
-}
 
 static LLVMValueRef c8(cg_unit *u, uint64_t v) { return LLVMConstInt(u->i8, v, false); }
 static LLVMValueRef c32(cg_unit *u, uint64_t v) { return LLVMConstInt(u->i32, v, false); }
 static LLVMValueRef c64(cg_unit *u, uint64_t v) { return LLVMConstInt(u->i64, v, false); }
-
-static LLVMValueRef cstruct(cg_unit *u, LLVMTypeRef t, LLVMValueRef *v, unsigned n) {
-  (void)u;
-  return LLVMConstNamedStruct(t, v, n);
-}
 
 /* A private constant holding `init`; returns its address. */
 static LLVMValueRef private_const(cg_unit *u, LLVMValueRef init) {
@@ -71,134 +31,125 @@ static LLVMValueRef bytes_ptr(cg_unit *u, const void *p, size_t n) {
   return private_const(u, LLVMConstStringInContext2(u->ctx, p, n, true));
 }
 
-static LLVMValueRef array_ptr(cg_unit *u, LLVMTypeRef t, LLVMValueRef *v, uint64_t n) {
-  if (n == 0)
-    return LLVMConstNull(u->ptr);
-  return private_const(u, LLVMConstArray2(t, v, n));
+/* A private array of n structs s (NULL when empty). */
+static LLVMValueRef array_ptr(cg_unit *u, enum cg_abi_struct s, LLVMValueRef *v, uint64_t n) {
+  return n == 0 ? LLVMConstNull(u->ptr) : private_const(u, LLVMConstArray2(u->abi.types[s], v, n));
+}
+
+/* Room for the n elements of one array (freed with the unit). */
+static LLVMValueRef *elems(cg_unit *u, size_t n) {
+  return cg_alloc(u, n, sizeof(LLVMValueRef));
 }
 
 /* Names are never NULL (even when empty) and are NUL-terminated for debuggers;
 ** len excludes the terminator, and names may contain NUL bytes. */
-static LLVMValueRef name_c(cg_unit *u, desc_types *t, const char *p, uint32_t len) {
+static LLVMValueRef name_c(cg_unit *u, const char *p, uint32_t len) {
   LLVMValueRef str = private_const(u, LLVMConstStringInContext2(u->ctx, p, len, false));
-  return cstruct(u, t->name, (LLVMValueRef[]){str, c32(u, len)}, 2);
+  return CG_ABI_CONST(u, wrt_name, .ptr = str, .len = c32(u, len));
 }
 
-static LLVMValueRef expr_c(cg_unit *u, desc_types *t, aotc_slice s) {
-  return cstruct(u, t->expr, (LLVMValueRef[]){bytes_ptr(u, u->m->bytes + s.off, s.len), c32(u, s.len)}, 2);
+static LLVMValueRef expr_c(cg_unit *u, aotc_slice s) {
+  LLVMValueRef bytes = bytes_ptr(u, u->m->bytes + s.off, s.len);
+  return CG_ABI_CONST(u, wrt_expr, .bytes = bytes, .len = c32(u, s.len));
 }
 
-static LLVMValueRef limits_c(cg_unit *u, desc_types *t, const aotc_limits *l) {
-  return cstruct(u, t->limits,
-                 (LLVMValueRef[]){c64(u, l->min), c64(u, l->max), c8(u, l->has_max), c8(u, l->is64)}, 4);
+static LLVMValueRef limits_c(cg_unit *u, const aotc_limits *l) {
+  return CG_ABI_CONST(u, wrt_limits_desc, .min = c64(u, l->min), .max = c64(u, l->max),
+                      .has_max = c8(u, l->has_max), .is64 = c8(u, l->is64));
 }
 
-static LLVMValueRef types_c(cg_unit *u, desc_types *t) {
+static LLVMValueRef types_c(cg_unit *u) {
   const aotc_module *m = u->m;
-  LLVMValueRef *v = calloc(m->n_types + 1, sizeof *v);
+  LLVMValueRef *v = elems(u, m->n_types);
   for (uint32_t i = 0; i < m->n_types; i++) {
     const aotc_functype *ft = &m->types[i];
-    uint8_t *codes = malloc(ft->n_params + ft->n_results + 1u);
+    uint8_t *codes = cg_alloc(u, (size_t)ft->n_params + ft->n_results, 1);
     for (uint32_t k = 0; k < ft->n_params; k++)
       codes[k] = ft->params[k];
     for (uint32_t k = 0; k < ft->n_results; k++)
       codes[ft->n_params + k] = ft->results[k];
-    v[i] = cstruct(u, t->type,
-                   (LLVMValueRef[]){c32(u, ft->n_params), c32(u, ft->n_results),
-                                    bytes_ptr(u, codes, ft->n_params + ft->n_results),
-                                    tramp_exit(u, i)},
-                   4);
-    free(codes);
+    LLVMValueRef types = bytes_ptr(u, codes, ft->n_params + ft->n_results);
+    LLVMValueRef exit_tramp = cg_exit_tramp(u, i);
+    v[i] = CG_ABI_CONST(u, wrt_type_desc, .n_params = c32(u, ft->n_params),
+                        .n_results = c32(u, ft->n_results), .types = types, .exit_tramp = exit_tramp);
   }
-  LLVMValueRef r = array_ptr(u, t->type, v, m->n_types);
-  free(v);
-  return r;
+  return array_ptr(u, CG_S_wrt_type_desc, v, m->n_types);
 }
 
-static LLVMValueRef imports_exports_c(cg_unit *u, desc_types *t, bool imports) {
+static LLVMValueRef imports_c(cg_unit *u) {
   const aotc_module *m = u->m;
-  uint32_t n = imports ? m->n_imports : m->n_exports;
-  LLVMValueRef *v = calloc(n + 1, sizeof *v);
-  for (uint32_t i = 0; i < n; i++) {
-    if (imports) {
-      const aotc_import *im = &m->imports[i];
-      v[i] = cstruct(u, t->import,
-                     (LLVMValueRef[]){name_c(u, t, im->module.ptr, im->module.len),
-                                      name_c(u, t, im->name.ptr, im->name.len), c8(u, im->kind),
-                                      c32(u, im->idx)},
-                     4);
-    } else {
-      const aotc_export *ex = &m->exports[i];
-      v[i] = cstruct(u, t->export_,
-                     (LLVMValueRef[]){name_c(u, t, ex->name.ptr, ex->name.len), c8(u, ex->kind),
-                                      c32(u, ex->idx)},
-                     3);
-    }
+  LLVMValueRef *v = elems(u, m->n_imports);
+  for (uint32_t i = 0; i < m->n_imports; i++) {
+    const aotc_import *im = &m->imports[i];
+    LLVMValueRef module = name_c(u, im->module.ptr, im->module.len);
+    LLVMValueRef name = name_c(u, im->name.ptr, im->name.len);
+    v[i] = CG_ABI_CONST(u, wrt_import_desc, .module = module, .name = name, .kind = c8(u, im->kind),
+                        .index = c32(u, im->idx));
   }
-  LLVMValueRef r = array_ptr(u, imports ? t->import : t->export_, v, n);
-  free(v);
-  return r;
+  return array_ptr(u, CG_S_wrt_import_desc, v, m->n_imports);
 }
 
-static LLVMValueRef funcs_c(cg_unit *u, desc_types *t) {
+static LLVMValueRef exports_c(cg_unit *u) {
   const aotc_module *m = u->m;
-  LLVMValueRef *v = calloc(m->n_funcs + 1, sizeof *v);
+  LLVMValueRef *v = elems(u, m->n_exports);
+  for (uint32_t i = 0; i < m->n_exports; i++) {
+    const aotc_export *ex = &m->exports[i];
+    LLVMValueRef name = name_c(u, ex->name.ptr, ex->name.len);
+    v[i] = CG_ABI_CONST(u, wrt_export_desc, .name = name, .kind = c8(u, ex->kind),
+                        .index = c32(u, ex->idx));
+  }
+  return array_ptr(u, CG_S_wrt_export_desc, v, m->n_exports);
+}
+
+static LLVMValueRef funcs_c(cg_unit *u) {
+  const aotc_module *m = u->m;
+  LLVMValueRef *v = elems(u, m->n_funcs);
   for (uint32_t i = 0; i < m->n_funcs; i++) {
     uint32_t ti = m->func_types[i];
-    LLVMValueRef code, entry;
-    if (i < m->n_func_imports) {
-      code = tramp_exit(u, ti);
-      entry = LLVMConstNull(u->ptr);
-    } else {
-      code = u->funcs[i];
-      entry = tramp_entry(u, ti);
-    }
-    v[i] = cstruct(u, t->func, (LLVMValueRef[]){code, entry, c32(u, ti)}, 3);
+    bool imported = i < m->n_func_imports;
+    LLVMValueRef code = imported ? cg_exit_tramp(u, ti) : u->funcs[i];
+    LLVMValueRef entry = imported ? LLVMConstNull(u->ptr) : cg_entry_tramp(u, ti);
+    v[i] = CG_ABI_CONST(u, wrt_func_desc, .code = code, .entry = entry, .type_idx = c32(u, ti));
   }
-  LLVMValueRef r = array_ptr(u, t->func, v, m->n_funcs);
-  free(v);
-  return r;
+  return array_ptr(u, CG_S_wrt_func_desc, v, m->n_funcs);
 }
 
-static LLVMValueRef tables_memories_c(cg_unit *u, desc_types *t, bool tables) {
+static LLVMValueRef tables_c(cg_unit *u) {
   const aotc_module *m = u->m;
-  uint32_t n = tables ? m->n_tables : m->n_memories;
-  LLVMValueRef *v = calloc(n + 1, sizeof *v);
-  for (uint32_t i = 0; i < n; i++) {
-    if (tables)
-      v[i] = cstruct(u, t->table,
-                     (LLVMValueRef[]){c8(u, m->tables[i].type.elem), limits_c(u, t, &m->tables[i].type.lim)}, 2);
-    else
-      v[i] = limits_c(u, t, &m->memories[i].lim);
-  }
-  LLVMValueRef r = array_ptr(u, tables ? t->table : t->limits, v, n);
-  free(v);
-  return r;
+  LLVMValueRef *v = elems(u, m->n_tables);
+  for (uint32_t i = 0; i < m->n_tables; i++)
+    v[i] = CG_ABI_CONST(u, wrt_table_desc, .elem_type = c8(u, m->tables[i].type.elem),
+                        .lim = limits_c(u, &m->tables[i].type.lim));
+  return array_ptr(u, CG_S_wrt_table_desc, v, m->n_tables);
 }
 
-static LLVMValueRef globals_c(cg_unit *u, desc_types *t) {
+static LLVMValueRef memories_c(cg_unit *u) {
   const aotc_module *m = u->m;
-  LLVMValueRef *v = calloc(m->n_globals + 1, sizeof *v);
+  LLVMValueRef *v = elems(u, m->n_memories);
+  for (uint32_t i = 0; i < m->n_memories; i++)
+    v[i] = limits_c(u, &m->memories[i].lim);
+  return array_ptr(u, CG_S_wrt_limits_desc, v, m->n_memories);
+}
+
+static LLVMValueRef globals_c(cg_unit *u) {
+  const aotc_module *m = u->m;
+  LLVMValueRef *v = elems(u, m->n_globals);
   for (uint32_t i = 0; i < m->n_globals; i++) {
     const aotc_global *g = &m->globals[i];
     aotc_slice none = {0, 0};
-    v[i] = cstruct(u, t->global,
-                   (LLVMValueRef[]){c8(u, g->type.type), c8(u, g->type.mut),
-                                    expr_c(u, t, g->imported ? none : g->init)},
-                   3);
+    v[i] = CG_ABI_CONST(u, wrt_global_desc, .type = c8(u, g->type.type), .mut = c8(u, g->type.mut),
+                        .init = expr_c(u, g->imported ? none : g->init));
   }
-  LLVMValueRef r = array_ptr(u, t->global, v, m->n_globals);
-  free(v);
-  return r;
+  return array_ptr(u, CG_S_wrt_global_desc, v, m->n_globals);
 }
 
 /* Element items become constant expressions; function indices are encoded
 ** as `ref.func N end`. */
-static LLVMValueRef elem_items(cg_unit *u, desc_types *t, const aotc_elem *e) {
-  LLVMValueRef *v = calloc(e->n_items + 1, sizeof *v);
+static LLVMValueRef elem_items(cg_unit *u, const aotc_elem *e) {
+  LLVMValueRef *v = elems(u, e->n_items);
   for (uint32_t k = 0; k < e->n_items; k++) {
     if (e->uses_exprs) {
-      v[k] = expr_c(u, t, e->exprs[k]);
+      v[k] = expr_c(u, e->exprs[k]);
       continue;
     }
     uint8_t buf[8];
@@ -209,52 +160,59 @@ static LLVMValueRef elem_items(cg_unit *u, desc_types *t, const aotc_elem *e) {
       x >>= 7;
     } while (x);
     buf[n++] = 0x0b;
-    v[k] = cstruct(u, t->expr, (LLVMValueRef[]){bytes_ptr(u, buf, n), c32(u, n)}, 2);
+    LLVMValueRef bytes = bytes_ptr(u, buf, n);
+    v[k] = CG_ABI_CONST(u, wrt_expr, .bytes = bytes, .len = c32(u, n));
   }
-  LLVMValueRef r = array_ptr(u, t->expr, v, e->n_items);
-  free(v);
-  return r;
+  return array_ptr(u, CG_S_wrt_expr, v, e->n_items);
 }
 
-static LLVMValueRef segments_c(cg_unit *u, desc_types *t, bool elems) {
+static LLVMValueRef elems_c(cg_unit *u) {
   const aotc_module *m = u->m;
-  uint32_t n = elems ? m->n_elems : m->n_datas;
-  LLVMValueRef *v = calloc(n + 1, sizeof *v);
+  LLVMValueRef *v = elems(u, m->n_elems);
   aotc_slice none = {0, 0};
-  for (uint32_t i = 0; i < n; i++) {
-    if (elems) {
-      const aotc_elem *e = &m->elems[i];
-      v[i] = cstruct(u, t->elem,
-                     (LLVMValueRef[]){c8(u, e->mode), c8(u, e->type), c32(u, e->table_idx),
-                                      expr_c(u, t, e->mode == AOTC_SEG_ACTIVE ? e->offset : none),
-                                      c32(u, e->n_items), elem_items(u, t, e)},
-                     6);
-    } else {
-      const aotc_data *d = &m->datas[i];
-      v[i] = cstruct(u, t->data,
-                     (LLVMValueRef[]){c8(u, d->mode), c32(u, d->mem_idx),
-                                      expr_c(u, t, d->mode == AOTC_SEG_ACTIVE ? d->offset : none),
-                                      bytes_ptr(u, m->bytes + d->bytes.off, d->bytes.len),
-                                      c32(u, d->bytes.len)},
-                     5);
-    }
+  for (uint32_t i = 0; i < m->n_elems; i++) {
+    const aotc_elem *e = &m->elems[i];
+    LLVMValueRef offset = expr_c(u, e->mode == AOTC_SEG_ACTIVE ? e->offset : none);
+    LLVMValueRef items = elem_items(u, e);
+    v[i] = CG_ABI_CONST(u, wrt_elem_desc, .mode = c8(u, e->mode), .elem_type = c8(u, e->type),
+                        .table_idx = c32(u, e->table_idx), .offset = offset,
+                        .n_items = c32(u, e->n_items), .items = items);
   }
-  LLVMValueRef r = array_ptr(u, elems ? t->elem : t->data, v, n);
-  free(v);
-  return r;
+  return array_ptr(u, CG_S_wrt_elem_desc, v, m->n_elems);
 }
 
-static LLVMValueRef names_c(cg_unit *u, desc_types *t) {
+static LLVMValueRef datas_c(cg_unit *u) {
   const aotc_module *m = u->m;
-  LLVMValueRef *v = calloc(m->n_func_names + 1, sizeof *v);
-  for (uint32_t i = 0; i < m->n_func_names; i++)
-    v[i] = cstruct(u, t->fname,
-                   (LLVMValueRef[]){c32(u, m->func_names[i].func_idx),
-                                    name_c(u, t, m->func_names[i].name.ptr, m->func_names[i].name.len)},
-                   2);
-  LLVMValueRef r = array_ptr(u, t->fname, v, m->n_func_names);
-  free(v);
-  return r;
+  LLVMValueRef *v = elems(u, m->n_datas);
+  aotc_slice none = {0, 0};
+  for (uint32_t i = 0; i < m->n_datas; i++) {
+    const aotc_data *d = &m->datas[i];
+    LLVMValueRef offset = expr_c(u, d->mode == AOTC_SEG_ACTIVE ? d->offset : none);
+    LLVMValueRef bytes = bytes_ptr(u, m->bytes + d->bytes.off, d->bytes.len);
+    v[i] = CG_ABI_CONST(u, wrt_data_desc, .mode = c8(u, d->mode), .mem_idx = c32(u, d->mem_idx),
+                        .offset = offset, .bytes = bytes, .len = c32(u, d->bytes.len));
+  }
+  return array_ptr(u, CG_S_wrt_data_desc, v, m->n_datas);
+}
+
+static LLVMValueRef names_c(cg_unit *u) {
+  const aotc_module *m = u->m;
+  LLVMValueRef *v = elems(u, m->n_func_names);
+  for (uint32_t i = 0; i < m->n_func_names; i++) {
+    const aotc_funcname *fn = &m->func_names[i];
+    v[i] = CG_ABI_CONST(u, wrt_func_name, .func_idx = c32(u, fn->func_idx),
+                        .name = name_c(u, fn->name.ptr, fn->name.len));
+  }
+  return array_ptr(u, CG_S_wrt_func_name, v, m->n_func_names);
+}
+
+/* The vmctx counts, one field per line of WRT_VMCTX_REGIONS. */
+static LLVMValueRef counts_c(cg_unit *u) {
+  cg_wrt_vmctx_counts v;
+#define CG_COUNT_VALUE(A, region, count, ptrs, bytes, align) v.count = c32(u, u->counts.count);
+  WRT_VMCTX_REGIONS(CG_COUNT_VALUE, ~)
+#undef CG_COUNT_VALUE
+  return cg_abi_const(u, CG_S_wrt_vmctx_counts, v.at);
 }
 
 static LLVMValueRef weak_symbol(cg_unit *u, const char *name) {
@@ -281,34 +239,50 @@ static void abi_reference(cg_unit *u) {
 
 bool cg_descriptor_emit(cg_unit *u) {
   const aotc_module *m = u->m;
-  desc_types t = make_types(u);
-  const wrt_vmctx_layout *l = &u->layout;
-  LLVMValueRef counts = cstruct(
-      u, t.counts,
-      (LLVMValueRef[]){c32(u, m->n_memories), c32(u, m->n_tables), c32(u, m->n_global_imports),
-                       c32(u, m->n_func_imports), c32(u, m->n_types),
-                       c32(u, m->n_globals - m->n_global_imports), c32(u, m->n_funcs - m->n_func_imports)},
-      7);
   const char *nm = u->opt->name;
   uint32_t nlen = 0;
   while (nm[nlen])
     nlen++;
-  LLVMValueRef fields[33] = {
-      c32(u, WRT_ABI_VERSION), c8(u, u->ptr_size), c8(u, u->bounds_checks),
-      name_c(u, &t, nm, nlen), counts, c32(u, l->size),
-      c32(u, m->n_types), types_c(u, &t), c32(u, m->n_imports), imports_exports_c(u, &t, true),
-      c32(u, m->n_funcs), c32(u, m->n_func_imports), funcs_c(u, &t),
-      c32(u, m->n_tables), c32(u, m->n_table_imports), tables_memories_c(u, &t, true),
-      c32(u, m->n_memories), c32(u, m->n_memory_imports), tables_memories_c(u, &t, false),
-      c32(u, m->n_globals), c32(u, m->n_global_imports), globals_c(u, &t),
-      c32(u, m->n_exports), imports_exports_c(u, &t, false),
-      c32(u, m->n_elems), segments_c(u, &t, true), c32(u, m->n_datas), segments_c(u, &t, false),
-      c32(u, m->has_start ? m->start_idx : UINT32_MAX), c32(u, m->n_func_names), names_c(u, &t),
-      weak_symbol(u, "__start_wrt_text"), weak_symbol(u, "__stop_wrt_text")};
+  cg_wrt_module_desc d = {
+      .abi_version = c32(u, WRT_ABI_VERSION),
+      .ptr_size = c8(u, u->ptr_size),
+      .bounds_checks = c8(u, u->bounds_checks),
+      .counts = counts_c(u),
+      .vmctx_size = c32(u, u->layout.size),
+      .n_types = c32(u, m->n_types),
+      .n_imports = c32(u, m->n_imports),
+      .n_funcs = c32(u, m->n_funcs),
+      .n_func_imports = c32(u, m->n_func_imports),
+      .n_tables = c32(u, m->n_tables),
+      .n_table_imports = c32(u, m->n_table_imports),
+      .n_memories = c32(u, m->n_memories),
+      .n_memory_imports = c32(u, m->n_memory_imports),
+      .n_globals = c32(u, m->n_globals),
+      .n_global_imports = c32(u, m->n_global_imports),
+      .n_exports = c32(u, m->n_exports),
+      .n_elems = c32(u, m->n_elems),
+      .n_datas = c32(u, m->n_datas),
+      .start_func = c32(u, m->has_start ? m->start_idx : UINT32_MAX),
+      .n_func_names = c32(u, m->n_func_names),
+  };
+  /* In the order the descriptor lists them (the order its constants are made). */
+  d.name = name_c(u, nm, nlen);
+  d.types = types_c(u);
+  d.imports = imports_c(u);
+  d.funcs = funcs_c(u);
+  d.tables = tables_c(u);
+  d.memories = memories_c(u);
+  d.globals = globals_c(u);
+  d.exports = exports_c(u);
+  d.elems = elems_c(u);
+  d.datas = datas_c(u);
+  d.func_names = names_c(u);
+  d.text_begin = weak_symbol(u, "__start_wrt_text");
+  d.text_end = weak_symbol(u, "__stop_wrt_text");
   char name[256];
   cg_symbol(u, name, sizeof name, "module", UINT32_MAX);
-  LLVMValueRef g = LLVMAddGlobal(u->mod, t.module, name);
-  LLVMSetInitializer(g, cstruct(u, t.module, fields, 33));
+  LLVMValueRef g = LLVMAddGlobal(u->mod, u->abi.types[CG_S_wrt_module_desc], name);
+  LLVMSetInitializer(g, cg_abi_const(u, CG_S_wrt_module_desc, d.at));
   LLVMSetGlobalConstant(g, true);
   abi_reference(u);
   return true;

@@ -6,34 +6,17 @@
 */
 #include "cg_internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------ scratch and stack */
 
 void *cg_scratch(cg_func *f, size_t n, size_t size) {
-  if (f->n_scratch == f->cap_scratch) {
-    size_t cap = f->cap_scratch ? f->cap_scratch * 2 : 64;
-    void **ns = realloc(f->scratch, cap * sizeof *ns);
-    if (!ns)
-      abort();
-    f->scratch = ns, f->cap_scratch = cap;
-  }
-  void *p = calloc(n ? n : 1, size);
-  if (!p)
-    abort(); /* codegen has no recovery path for OOM; LLVM itself aborts too */
-  f->scratch[f->n_scratch++] = p;
-  return p;
+  return cg_alloc(f->u, n, size);
 }
 
 void cg_push(cg_func *f, LLVMValueRef v) {
-  if (f->n_vals == f->cap_vals) {
-    size_t cap = f->cap_vals ? f->cap_vals * 2 : 64;
-    LLVMValueRef *nv = realloc(f->vals, cap * sizeof *nv);
-    if (!nv)
-      abort();
-    f->vals = nv, f->cap_vals = cap;
-  }
+  if (f->n_vals == f->cap_vals)
+    f->vals = cg_grow(f->u, f->vals, &f->cap_vals, sizeof *f->vals);
   f->vals[f->n_vals++] = v;
 }
 
@@ -74,7 +57,7 @@ static LLVMBasicBlockRef trap_block(cg_func *f, wrt_trap_code code) {
   LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(u->ctx, f->fn, "trap");
   LLVMPositionBuilderAtEnd(u->b, bb);
   LLVMValueRef args[3] = {f->vmctx, cg_const_i32(u, code), cg_const_i32(u, f->func_idx)};
-  LLVMBuildCall2(u->b, cg_libcall_type(u, CG_LC_TRAP), cg_libcall(u, CG_LC_TRAP), args, 3, "");
+  LLVMBuildCall2(u->b, cg_libcall_type(u, CG_LC_trap), cg_libcall(u, CG_LC_trap), args, 3, "");
   LLVMBuildUnreachable(u->b);
   LLVMPositionBuilderAtEnd(u->b, saved);
   f->trap_bbs[code] = bb;
@@ -122,7 +105,7 @@ static LLVMValueRef global_ptr(cg_func *f, uint32_t idx) {
   if (idx < m->n_global_imports)
     return cg_load_invariant(f, u->ptr, cg_vmctx_gep(f, u->layout.global_imports + idx * u->ptr_size),
                              "gimp");
-  return cg_vmctx_gep(f, u->layout.globals + (idx - m->n_global_imports) * 16);
+  return cg_vmctx_gep(f, u->layout.globals + (idx - m->n_global_imports) * (uint32_t)sizeof(wrt_global_def));
 }
 
 bool cg_variable(cg_func *f, const aotc_instr *in) {
@@ -157,7 +140,7 @@ static LLVMValueRef funcref_of(cg_func *f, uint32_t func_idx) {
   if (func_idx < m->n_func_imports)
     return cg_load_invariant(f, u->ptr,
                              cg_vmctx_gep(f, u->layout.func_imports + func_idx * u->ptr_size), "");
-  return cg_vmctx_gep(f, u->layout.funcrefs + (func_idx - m->n_func_imports) * 4 * u->ptr_size);
+  return cg_vmctx_gep(f, u->layout.funcrefs + (func_idx - m->n_func_imports) * u->abi.sizes[CG_S_wrt_funcref]);
 }
 
 bool cg_ref(cg_func *f, const aotc_instr *in) {
@@ -235,7 +218,7 @@ static bool prologue(cg_func *f) {
     LLVMBuildStore(u->b, v, f->locals[i]);
   }
   /* spec: call stack exhaustion traps. The limit word belongs to the store. */
-  LLVMValueRef limit_p = cg_load_invariant(f, u->ptr, cg_vmctx_gep(f, WRT_VMCTX_STACK_LIMIT), "");
+  LLVMValueRef limit_p = cg_load_invariant(f, u->ptr, cg_vmctx_gep(f, WRT_VMCTX_STACK_LIMIT * u->ptr_size), "");
   LLVMValueRef limit = cg_load(f, u->intptr, limit_p, "stack_limit");
   LLVMTypeRef ov[1] = {u->ptr};
   LLVMValueRef sp = cg_call_intrinsic(f, "llvm.stacksave", ov, 1, NULL, 0);
@@ -244,17 +227,13 @@ static bool prologue(cg_func *f) {
   return true;
 }
 
-static void func_free(cg_func *f) {
-  for (size_t i = 0; i < f->n_scratch; i++)
-    free(f->scratch[i]);
-  free(f->scratch);
-  free(f->vals);
-  free(f->frames);
-}
-
 bool cg_func_emit(cg_unit *u, uint32_t def_idx) {
   const aotc_module *m = u->m;
+  aotc_arena_mark mark = aotc_arena_get_mark(u->arena);
   cg_func f = {.u = u, .func_idx = aotc_def_to_func(m, def_idx), .code = &m->codes[def_idx]};
+  /* Sized from validation, so they rarely grow. */
+  f.cap_vals = (size_t)f.code->max_stack + 1, f.vals = cg_scratch(&f, f.cap_vals, sizeof *f.vals);
+  f.cap_frames = (size_t)f.code->max_depth + 2, f.frames = cg_scratch(&f, f.cap_frames, sizeof *f.frames);
   f.ft = aotc_func_type(m, f.func_idx);
   f.fn = u->funcs[f.func_idx];
   f.vmctx = LLVMGetParam(f.fn, 0);
@@ -270,6 +249,6 @@ bool cg_func_emit(cg_unit *u, uint32_t def_idx) {
   }
   if (!ok && u->diag->func_idx == AOTC_NO_FUNC)
     u->diag->func_idx = f.func_idx;
-  func_free(&f);
+  aotc_arena_reset(u->arena, mark);
   return ok;
 }

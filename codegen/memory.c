@@ -19,11 +19,9 @@ static bool explicit_checks(cg_unit *u, uint32_t mem_idx) {
   return u->bounds_checks == WRT_BOUNDS_EXPLICIT || u->m->memories[mem_idx].lim.is64;
 }
 
-/* wrt_memory_def {uint8_t *base; uint64_t length;}: the length sits at offset 8
-** on every target (after a 4-byte pointer, uint64_t alignment pads to 8). */
 static LLVMValueRef mem_length(cg_func *f, LLVMValueRef def) {
   cg_unit *u = f->u;
-  LLVMValueRef off = cg_const_i32(u, 8);
+  LLVMValueRef off = cg_const_i32(u, u->abi.off.wrt_memory_def.length);
   return cg_load(f, u->i64, LLVMBuildInBoundsGEP2(u->b, u->i8, def, &off, 1, ""), "length");
 }
 
@@ -168,23 +166,23 @@ static void bulk(cg_func *f, const aotc_instr *in) {
   switch (in->op) {
   case AOTC_OP_MEMORY_FILL: {
     n = to_i64(f, cg_pop(f)), s = cg_pop(f), d = to_i64(f, cg_pop(f));
-    cg_call_libcall(f, CG_LC_MEMORY_FILL, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx), d, s, n}, 5, NULL);
+    cg_call_libcall(f, CG_LC_memory_fill, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx), d, s, n}, 5, NULL);
     return;
   }
   case AOTC_OP_MEMORY_COPY:
     n = to_i64(f, cg_pop(f)), s = to_i64(f, cg_pop(f)), d = to_i64(f, cg_pop(f));
-    cg_call_libcall(f, CG_LC_MEMORY_COPY,
+    cg_call_libcall(f, CG_LC_memory_copy,
             (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.pair.dst), cg_const_i32(u, in->u.pair.src), d, s, n},
             6, NULL);
     return;
   case AOTC_OP_MEMORY_INIT:
     n = cg_pop(f), s = cg_pop(f), d = to_i64(f, cg_pop(f));
-    cg_call_libcall(f, CG_LC_MEMORY_INIT,
+    cg_call_libcall(f, CG_LC_memory_init,
             (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.init.dst), cg_const_i32(u, in->u.init.seg), d, s, n},
             6, NULL);
     return;
   case AOTC_OP_DATA_DROP:
-    cg_call_libcall(f, CG_LC_DATA_DROP, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx)}, 2, NULL);
+    cg_call_libcall(f, CG_LC_data_drop, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx)}, 2, NULL);
     return;
   case AOTC_OP_MEMORY_SIZE: {
     LLVMValueRef len = mem_length(f, mem_def(f, in->u.idx));
@@ -195,7 +193,7 @@ static void bulk(cg_func *f, const aotc_instr *in) {
   default: { /* memory.grow */
     bool is64 = u->m->memories[in->u.idx].lim.is64;
     d = to_i64(f, cg_pop(f));
-    cg_call_libcall(f, CG_LC_MEMORY_GROW, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx), d}, 3, &r);
+    cg_call_libcall(f, CG_LC_memory_grow, (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.idx), d}, 3, &r);
     cg_push(f, is64 ? r : LLVMBuildTrunc(u->b, r, u->i32, ""));
     return;
   }

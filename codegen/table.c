@@ -12,7 +12,7 @@ static LLVMValueRef table_def(cg_func *f, uint32_t idx) {
 
 static LLVMValueRef table_size(cg_func *f, LLVMValueRef def) {
   cg_unit *u = f->u;
-  LLVMValueRef off = cg_const_i32(u, u->ptr_size);
+  LLVMValueRef off = cg_const_i32(u, u->abi.off.wrt_table_def.size);
   return cg_load(f, u->i32, LLVMBuildInBoundsGEP2(u->b, u->i8, def, &off, 1, ""), "size");
 }
 
@@ -41,27 +41,27 @@ bool cg_table(cg_func *f, const aotc_instr *in) {
   case AOTC_OP_TABLE_SIZE: cg_push(f, table_size(f, table_def(f, in->u.idx))); return true;
   case AOTC_OP_TABLE_GROW:
     b = cg_pop(f), a = cg_pop(f); /* delta, init */
-    cg_call_libcall(f, CG_LC_TABLE_GROW, (LLVMValueRef[]){f->vmctx, idx, a, b}, 4, &r);
+    cg_call_libcall(f, CG_LC_table_grow, (LLVMValueRef[]){f->vmctx, idx, a, b}, 4, &r);
     cg_push(f, r);
     return true;
   case AOTC_OP_TABLE_FILL:
     c = cg_pop(f), b = cg_pop(f), a = cg_pop(f); /* n, val, dst */
-    cg_call_libcall(f, CG_LC_TABLE_FILL, (LLVMValueRef[]){f->vmctx, idx, a, b, c}, 5, NULL);
+    cg_call_libcall(f, CG_LC_table_fill, (LLVMValueRef[]){f->vmctx, idx, a, b, c}, 5, NULL);
     return true;
   case AOTC_OP_TABLE_COPY:
     c = cg_pop(f), b = cg_pop(f), a = cg_pop(f);
-    cg_call_libcall(f, CG_LC_TABLE_COPY,
+    cg_call_libcall(f, CG_LC_table_copy,
             (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.pair.dst), cg_const_i32(u, in->u.pair.src), a, b, c},
             6, NULL);
     return true;
   case AOTC_OP_TABLE_INIT:
     c = cg_pop(f), b = cg_pop(f), a = cg_pop(f);
-    cg_call_libcall(f, CG_LC_TABLE_INIT,
+    cg_call_libcall(f, CG_LC_table_init,
             (LLVMValueRef[]){f->vmctx, cg_const_i32(u, in->u.init.dst), cg_const_i32(u, in->u.init.seg), a, b, c},
             6, NULL);
     return true;
   default: /* elem.drop */
-    cg_call_libcall(f, CG_LC_ELEM_DROP, (LLVMValueRef[]){f->vmctx, idx}, 2, NULL);
+    cg_call_libcall(f, CG_LC_elem_drop, (LLVMValueRef[]){f->vmctx, idx}, 2, NULL);
     return true;
   }
 }

@@ -2,7 +2,7 @@
 ** target.c: the targets wasm2obj supports and what each one assumes when the
 ** user says nothing more: CPU, ISA features (so lld links the object against
 ** the distro's libc: riscv64 needs the double-float ABI) and pointer width.
-** Creating the LLVM target machine itself is unit.c's job.
+** It also creates the LLVM target machine of a compilation.
 */
 #include "cg_internal.h"
 
@@ -79,4 +79,31 @@ const char *cg_target_multiarch(const char *triple) {
 unsigned cg_target_pointer_bits(const char *triple) {
   const target_info *t = find_or_host(triple);
   return !t ? 0 : t->arch == CG_ARCH_ARM32 ? 32 : 64;
+}
+
+const char *cg_target_at(unsigned i) {
+  return i < sizeof targets / sizeof targets[0] ? targets[i].multiarch : NULL;
+}
+
+LLVMTargetMachineRef cg_target_machine(const cg_options *o, cg_arch *arch, aotc_diag *d) {
+  cg_init();
+  char *host = o->triple ? NULL : LLVMGetDefaultTargetTriple();
+  const char *cpu = o->cpu, *features = o->cpu_features, *triple;
+  bool ok = cg_target_resolve(o->triple ? o->triple : host, &cpu, &features, &triple, arch, d);
+  LLVMDisposeMessage(host);
+  if (!ok)
+    return NULL;
+  LLVMTargetRef target;
+  char *err = NULL;
+  if (LLVMGetTargetFromTriple(triple, &target, &err)) {
+    aotc_diag_set(d, AOTC_EUNSUPPORTED, AOTC_NO_OFFSET, "target '%s': %s", triple, err ? err : "");
+    LLVMDisposeMessage(err);
+    return NULL;
+  }
+  LLVMCodeGenOptLevel lvl = o->opt_level <= 0   ? LLVMCodeGenLevelNone
+                            : o->opt_level == 1 ? LLVMCodeGenLevelLess
+                            : o->opt_level == 2 ? LLVMCodeGenLevelDefault
+                                                : LLVMCodeGenLevelAggressive;
+  return LLVMCreateTargetMachine(target, triple, cpu, features, lvl, LLVMRelocPIC,
+                                 LLVMCodeModelDefault);
 }

@@ -48,75 +48,28 @@ LLVMTypeRef cg_valtype(cg_unit *u, aotc_valtype t) {
   }
 }
 
-/* wasm-call: ret f(ptr vmctx, params...); 0 results: void, 1: the value,
-** several: a literal struct of the results (ABI.md). */
-LLVMTypeRef cg_wasm_functype(cg_unit *u, const aotc_functype *ft) {
-  LLVMTypeRef params[1 + 64], *ps = params;
-  if (ft->n_params + 1 > 65)
-    ps = malloc((ft->n_params + 1) * sizeof *ps);
-  ps[0] = u->ptr;
-  for (uint32_t i = 0; i < ft->n_params; i++)
-    ps[i + 1] = cg_valtype(u, ft->params[i]);
-  LLVMTypeRef ret;
-  if (ft->n_results == 0) {
-    ret = u->void_t;
-  } else if (ft->n_results == 1) {
-    ret = cg_valtype(u, ft->results[0]);
-  } else {
-    LLVMTypeRef *rs = malloc(ft->n_results * sizeof *rs);
-    for (uint32_t i = 0; i < ft->n_results; i++)
-      rs[i] = cg_valtype(u, ft->results[i]);
-    ret = LLVMStructTypeInContext(u->ctx, rs, ft->n_results, false);
-    free(rs);
-  }
-  LLVMTypeRef t = LLVMFunctionType(ret, ps, ft->n_params + 1, false);
-  if (ps != params)
-    free(ps);
-  return t;
+/* ------------------------------------------------------------ memory */
+
+_Noreturn void cg_out_of_memory(cg_unit *u) {
+  if (u->diag->code == AOTC_OK)
+    aotc_diag_set(u->diag, AOTC_ENOMEM, AOTC_NO_OFFSET, "out of memory");
+  longjmp(u->oom, 1);
 }
 
-LLVMTypeRef cg_libcall_type(cg_unit *u, enum cg_libcall which) {
-  LLVMTypeRef p = u->ptr, i32 = u->i32, i64 = u->i64, v = u->void_t;
-  switch (which) {
-  case CG_LC_TRAP: return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32}, 3, false);
-  case CG_LC_MEMORY_GROW: return LLVMFunctionType(i64, (LLVMTypeRef[]){p, i32, i64}, 3, false);
-  case CG_LC_MEMORY_FILL:
-    return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i64, i32, i64}, 5, false);
-  case CG_LC_MEMORY_COPY:
-    return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32, i64, i64, i64}, 6, false);
-  case CG_LC_MEMORY_INIT:
-    return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32, i64, i32, i32}, 6, false);
-  case CG_LC_DATA_DROP:
-  case CG_LC_ELEM_DROP: return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32}, 2, false);
-  case CG_LC_TABLE_GROW: return LLVMFunctionType(i32, (LLVMTypeRef[]){p, i32, p, i32}, 4, false);
-  case CG_LC_TABLE_FILL:
-    return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32, p, i32}, 5, false);
-  case CG_LC_TABLE_COPY:
-  case CG_LC_TABLE_INIT:
-    return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32, i32, i32, i32}, 6, false);
-  case CG_LC_TABLE_SET: return LLVMFunctionType(v, (LLVMTypeRef[]){p, i32, i32, p}, 4, false);
-  case CG_LC_HOST_CALL: return LLVMFunctionType(v, (LLVMTypeRef[]){p, p}, 2, false);
-  default: return NULL;
-  }
+void *cg_alloc(cg_unit *u, size_t n, size_t size) {
+  void *p = aotc_arena_alloc(u->arena, n ? n : 1, size, u->diag);
+  if (!p)
+    cg_out_of_memory(u);
+  return p;
 }
 
-LLVMValueRef cg_libcall(cg_unit *u, enum cg_libcall which) {
-  static const char *const names[CG_LC_COUNT] = {
-      "wrt_rt_trap",        "wrt_rt_memory_grow", "wrt_rt_memory_fill", "wrt_rt_memory_copy",
-      "wrt_rt_memory_init", "wrt_rt_data_drop",   "wrt_rt_table_grow",  "wrt_rt_table_fill",
-      "wrt_rt_table_copy",  "wrt_rt_table_init",  "wrt_rt_elem_drop",   "wrt_rt_table_set",
-      "wrt_rt_host_call"};
-  if (!u->libcalls[which]) {
-    LLVMValueRef fn = LLVMAddFunction(u->mod, names[which], cg_libcall_type(u, which));
-    if (which == CG_LC_TRAP) {
-      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                              LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
-      LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                              LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("cold", 4), 0));
-    }
-    u->libcalls[which] = fn;
-  }
-  return u->libcalls[which];
+void *cg_grow(cg_unit *u, void *p, size_t *cap, size_t size) {
+  size_t n = *cap ? *cap * 2 : 16;
+  void *np = cg_alloc(u, n, size);
+  if (*cap)
+    memcpy(np, p, *cap * size);
+  *cap = n;
+  return np;
 }
 
 static void init_targets(void) {
@@ -164,35 +117,17 @@ static void shard_range(const aotc_module *m, uint32_t k, uint32_t n, uint32_t *
 }
 
 static bool target_init(cg_unit *u) {
-  const cg_options *o = u->opt;
-  cg_init();
-  char *host = o->triple ? NULL : LLVMGetDefaultTargetTriple();
-  const char *cpu = o->cpu, *features = o->cpu_features, *triple;
-  bool ok = cg_target_resolve(o->triple ? o->triple : host, &cpu, &features, &triple, &u->arch,
-                              u->diag);
-  LLVMDisposeMessage(host);
-  if (!ok)
+  u->tm = cg_target_machine(u->opt, &u->arch, u->diag);
+  if (!u->tm)
     return false;
-  LLVMTargetRef target;
-  char *err = NULL;
-  if (LLVMGetTargetFromTriple(triple, &target, &err)) {
-    aotc_diag_set(u->diag, AOTC_EUNSUPPORTED, AOTC_NO_OFFSET, "target '%s': %s", triple,
-                  err ? err : "");
-    LLVMDisposeMessage(err);
-    return false;
-  }
-  LLVMCodeGenOptLevel lvl = o->opt_level <= 0   ? LLVMCodeGenLevelNone
-                            : o->opt_level == 1 ? LLVMCodeGenLevelLess
-                            : o->opt_level == 2 ? LLVMCodeGenLevelDefault
-                                                : LLVMCodeGenLevelAggressive;
-  u->tm = LLVMCreateTargetMachine(target, triple, cpu, features, lvl, LLVMRelocPIC,
-                                  LLVMCodeModelDefault);
+  char *triple = LLVMGetTargetMachineTriple(u->tm);
   LLVMSetTarget(u->mod, triple);
+  LLVMDisposeMessage(triple);
   u->td = LLVMCreateTargetDataLayout(u->tm);
   LLVMSetModuleDataLayout(u->mod, u->td);
   u->ptr_size = LLVMPointerSize(u->td);
   /* A 4 GiB reservation is impossible with 32-bit pointers: explicit checks. */
-  u->bounds_checks = u->ptr_size < 8 ? WRT_BOUNDS_EXPLICIT : o->bounds_checks;
+  u->bounds_checks = u->ptr_size < 8 ? WRT_BOUNDS_EXPLICIT : u->opt->bounds_checks;
   return true;
 }
 
@@ -212,6 +147,7 @@ static void types_init(cg_unit *u) {
   u->invariant_kind = LLVMGetMDKindIDInContext(c, "invariant.load", 14);
   u->nonnull_kind = LLVMGetMDKindIDInContext(c, "nonnull", 7);
   u->empty_md = LLVMMetadataAsValue(c, LLVMMDNodeInContext2(c, NULL, 0));
+  cg_abi_init(&u->abi, c, u->td);
 }
 
 static void add_fn_attrs(cg_unit *u, LLVMValueRef fn) {
@@ -227,12 +163,10 @@ static void add_fn_attrs(cg_unit *u, LLVMValueRef fn) {
 ** wasm-call type of every signature. */
 static bool declare_funcs(cg_unit *u) {
   const aotc_module *m = u->m;
-  u->func_types = calloc(m->n_types + 1, sizeof *u->func_types);
-  u->funcs = calloc(m->n_funcs + 1, sizeof *u->funcs);
-  u->entry_tramps = calloc(m->n_types + 1, sizeof *u->entry_tramps);
-  u->exit_tramps = calloc(m->n_types + 1, sizeof *u->exit_tramps);
-  if (!u->func_types || !u->funcs || !u->entry_tramps || !u->exit_tramps)
-    return aotc_diag_set(u->diag, AOTC_ENOMEM, AOTC_NO_OFFSET, "out of memory");
+  u->func_types = cg_alloc(u, m->n_types, sizeof *u->func_types);
+  u->funcs = cg_alloc(u, m->n_funcs, sizeof *u->funcs);
+  u->entry_tramps = cg_alloc(u, m->n_types, sizeof *u->entry_tramps);
+  u->exit_tramps = cg_alloc(u, m->n_types, sizeof *u->exit_tramps);
   for (uint32_t t = 0; t < m->n_types; t++)
     u->func_types[t] = cg_wasm_functype(u, &m->types[t]);
   for (uint32_t i = m->n_func_imports; i < m->n_funcs; i++) {
@@ -311,7 +245,7 @@ static bool write_object(cg_unit *u, const char *path) {
 
 static void layout_init(cg_unit *u) {
   const aotc_module *m = u->m;
-  wrt_vmctx_counts c = {
+  u->counts = (wrt_vmctx_counts){
       .n_memories = m->n_memories,
       .n_tables = m->n_tables,
       .n_global_imports = m->n_global_imports,
@@ -320,7 +254,7 @@ static void layout_init(cg_unit *u) {
       .n_globals_def = m->n_globals - m->n_global_imports,
       .n_funcs_def = m->n_funcs - m->n_func_imports,
   };
-  u->layout = wrt_vmctx_layout_for(&c, u->ptr_size);
+  u->layout = wrt_vmctx_layout_for(&u->counts, u->ptr_size);
 }
 
 static void unit_free(cg_unit *u) {
@@ -334,10 +268,8 @@ static void unit_free(cg_unit *u) {
     LLVMDisposeTargetMachine(u->tm);
   if (u->ctx)
     LLVMContextDispose(u->ctx);
-  free(u->func_types);
-  free(u->funcs);
-  free(u->entry_tramps);
-  free(u->exit_tramps);
+  aotc_arena_free(u->arena);
+  free(u);
 }
 
 static void progress(cg_unit *u, const char *phase, uint32_t done, uint32_t total) {
@@ -345,33 +277,49 @@ static void progress(cg_unit *u, const char *phase, uint32_t done, uint32_t tota
     u->opt->progress(u->opt->progress_ctx, phase, done, total);
 }
 
-bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *out_path,
-                       aotc_diag *d) {
-  cg_unit u = {.m = m, .opt = o, .diag = d};
-  u.ctx = LLVMContextCreate();
-  u.mod = LLVMModuleCreateWithNameInContext(o->name, u.ctx);
-  u.b = LLVMCreateBuilderInContext(u.ctx);
-  bool ok = target_init(&u);
+/* Everything after the unit is set up; out of memory unwinds to the caller. */
+static bool compile(cg_unit *u, const char *out_path) {
+  const cg_options *o = u->opt;
+  bool ok = target_init(u);
   if (ok) {
-    types_init(&u);
-    layout_init(&u);
-    ok = declare_funcs(&u);
+    types_init(u);
+    layout_init(u);
+    ok = declare_funcs(u);
   }
   uint32_t lo, hi;
-  shard_range(m, o->shard, o->n_shards, &lo, &hi);
+  shard_range(u->m, o->shard, o->n_shards, &lo, &hi);
   for (uint32_t i = lo; ok && i < hi; i++) {
-    ok = cg_func_emit(&u, i);
-    progress(&u, "lower", i + 1 - lo, hi - lo);
+    ok = cg_func_emit(u, i);
+    progress(u, "lower", i + 1 - lo, hi - lo);
   }
   if (o->shard == 0)
-    ok = ok && cg_descriptor_emit(&u) && cg_cabi_emit(&u) && (!o->exe_main || cg_exe_main_emit(&u));
-  ok = ok && verify(&u);
+    ok = ok && cg_descriptor_emit(u) && cg_cabi_emit(u) && (!o->exe_main || cg_exe_main_emit(u));
+  ok = ok && verify(u);
   if (ok)
-    progress(&u, "optimize", 0, 1);
-  ok = ok && run_passes(&u);
+    progress(u, "optimize", 0, 1);
+  ok = ok && run_passes(u);
   if (ok)
-    progress(&u, "emit", 0, 1);
-  ok = ok && write_object(&u, out_path);
-  unit_free(&u);
+    progress(u, "emit", 0, 1);
+  return ok && write_object(u, out_path);
+}
+
+bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *out_path,
+                       aotc_diag *d) {
+  /* On the heap: the unit changes between setjmp and a longjmp back to it. */
+  cg_unit *u = calloc(1, sizeof *u);
+  aotc_arena *arena = aotc_arena_new(o->fail_alloc_after);
+  if (!u || !arena) {
+    free(u);
+    aotc_arena_free(arena);
+    return aotc_diag_set(d, AOTC_ENOMEM, AOTC_NO_OFFSET, "out of memory");
+  }
+  u->m = m, u->opt = o, u->diag = d, u->arena = arena;
+  u->ctx = LLVMContextCreate();
+  u->mod = LLVMModuleCreateWithNameInContext(o->name, u->ctx);
+  u->b = LLVMCreateBuilderInContext(u->ctx);
+  bool ok = false;
+  if (setjmp(u->oom) == 0)
+    ok = compile(u, out_path);
+  unit_free(u);
   return ok;
 }

@@ -98,7 +98,8 @@ wrt_trap_code wrt_host_invoke(const wrt_host_ctx *c, const wrt_val *args, wrt_va
   return code;
 }
 
-void wrt_rt_host_call(void *host_ctx, wrt_raw *args_results) {
+void wrt_rt_host_call(void *host_ctx, void *array) {
+  wrt_raw *args_results = array;
   const wrt_host_ctx *c = host_ctx;
   const wrt_sig *sig = c->sig;
   size_t n = (size_t)sig->n_params + sig->n_results;

@@ -16,9 +16,7 @@
 
 /* The libcalls, declared from the one list in wrt_abi.h so that their
 ** definitions are checked against it. */
-#define RT_LIBCALL_DECL(name, ret, args) ret name args;
-WRT_LIBCALLS(RT_LIBCALL_DECL)
-#undef RT_LIBCALL_DECL
+WRT_LIBCALLS(WRT_LIBCALL_PROTOTYPE)
 noreturn void wrt_rt_trap(void *vmctx, uint32_t code, uint32_t func_idx);
 
 /* Referenced by every compiled object (WRT_ABI_SYMBOL): a runtime of another

@@ -20,9 +20,6 @@ const int wrt_abi_v1 = WRT_ABI_VERSION;
 /* The runtime's layouts must be the ones wrt_abi.h computes for this host. */
 _Static_assert(sizeof(wrt_raw) == 16, "wrt_raw is a 16-byte slot");
 _Static_assert(sizeof(wrt_global_def) == 16, "globals are 16-byte slots");
-_Static_assert(offsetof(wrt_funcref, entry) == WRT_FUNCREF_ENTRY * sizeof(void *), "funcref");
-_Static_assert(offsetof(wrt_funcref, type_id) == WRT_FUNCREF_TYPE_ID * sizeof(void *), "funcref");
-_Static_assert(offsetof(wrt_funcref, vmctx) == WRT_FUNCREF_VMCTX * sizeof(void *), "funcref");
 _Static_assert(sizeof(wrt_funcref) == 4 * sizeof(void *), "funcref is four pointers");
 _Static_assert(offsetof(struct wrt_memory, def) == 0, "vmctx memories[] point at the def");
 _Static_assert(offsetof(struct wrt_table, def) == 0, "vmctx tables[] point at the def");

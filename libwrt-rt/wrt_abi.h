@@ -64,6 +64,32 @@ typedef enum wrt_trap_code {
   WRT_TRAP_COUNT
 } wrt_trap_code;
 
+/* ------------------------------------------------------------ how the contract is written */
+
+/*
+** Every struct that compiled code or the descriptor shares with the runtime is
+** written once, as a field list WRT_FIELDS_<struct>(F) of F(kind, ctype, name):
+**   kind   U8, U32, U64, PTR (any data or code pointer, or uintptr_t), or the
+**          name of an earlier struct of WRT_ABI_STRUCTS (nested by value);
+**   ctype  the field's C type in the runtime's declaration below.
+** This header declares the C structs from the lists (WRT_DECLARE_STRUCT).
+** codegen/abi.c builds the LLVM struct types of the *target* from the same
+** lists, emits the descriptor through them (fields set by name) and takes every
+** offset it addresses from them; `make check-unit` compiles static assertions
+** of those offsets against these declarations for every supported target
+** (test/unit/test_abi.c). Adding a field is one line in its list. The vmctx
+** (header slots, regions) and the libcalls are lists too, further down.
+*/
+#define WRT_C_FIELD(kind, ctype, name) ctype name;
+#define WRT_DECLARE_STRUCT(s) typedef struct s { WRT_FIELDS_##s(WRT_C_FIELD) } s
+
+/* Every list-declared struct, each after the structs it nests. */
+#define WRT_ABI_STRUCTS(S)                                                                         \
+  S(wrt_funcref) S(wrt_memory_def) S(wrt_table_def) S(wrt_name) S(wrt_vmctx_counts)                \
+  S(wrt_type_desc) S(wrt_import_desc) S(wrt_export_desc) S(wrt_func_desc) S(wrt_limits_desc)       \
+  S(wrt_table_desc) S(wrt_expr) S(wrt_global_desc) S(wrt_elem_desc) S(wrt_data_desc)              \
+  S(wrt_func_name) S(wrt_module_desc)
+
 /* ------------------------------------------------------------ funcref */
 
 /*
@@ -74,34 +100,30 @@ typedef enum wrt_trap_code {
 **   code:  wasm-call entry: ret code(void *vmctx, params...)
 **   entry: array-call entry trampoline for the signature:
 **          void entry(void *code, void *vmctx, wrt_raw *args_results)
+** Four pointer-sized fields (the vmctx's funcrefs region counts on it).
 */
-typedef struct wrt_funcref {
-  void *code;
-  void *entry;
-  uintptr_t type_id; /* engine-wide interned signature id */
-  void *vmctx;
-} wrt_funcref;
-
-#define WRT_FUNCREF_CODE 0
-#define WRT_FUNCREF_ENTRY 1
-#define WRT_FUNCREF_TYPE_ID 2
-#define WRT_FUNCREF_VMCTX 3 /* field indices, each pointer-sized */
+#define WRT_FIELDS_wrt_funcref(F)                                                                  \
+  F(PTR, void *, code)                                                                             \
+  F(PTR, void *, entry)                                                                            \
+  F(PTR, uintptr_t, type_id) /* engine-wide interned signature id */                               \
+  F(PTR, void *, vmctx)
+WRT_DECLARE_STRUCT(wrt_funcref);
 
 /* ------------------------------------------------------------ memories, tables, globals */
 
 /* What compiled code reads of a memory: base and current byte length. The
 ** runtime's memory object starts with this. In guard mode the base never moves. */
-typedef struct wrt_memory_def {
-  uint8_t *base;
-  uint64_t length;
-} wrt_memory_def;
+#define WRT_FIELDS_wrt_memory_def(F)                                                               \
+  F(PTR, uint8_t *, base)                                                                          \
+  F(U64, uint64_t, length)
+WRT_DECLARE_STRUCT(wrt_memory_def);
 
 /* What compiled code reads of a table: element array and current size. Elements
 ** are wrt_funcref* (funcref tables) or wrt_externref* (externref tables). */
-typedef struct wrt_table_def {
-  void **elems;
-  uint32_t size;
-} wrt_table_def;
+#define WRT_FIELDS_wrt_table_def(F)                                                                \
+  F(PTR, void **, elems)                                                                           \
+  F(U32, uint32_t, size)
+WRT_DECLARE_STRUCT(wrt_table_def);
 
 /* Global storage: 16 bytes, value at offset 0. */
 typedef wrt_raw wrt_global_def;
@@ -111,46 +133,55 @@ typedef wrt_raw wrt_global_def;
 /*
 ** One instance's context, addressed by compiled code at constant offsets:
 **
-**   header         WRT_VMCTX_HEADER_SLOTS pointer-sized slots (below)
-**   memories       n_memories    x ptr   -> wrt_memory_def (imported or defined)
-**   tables         n_tables      x ptr   -> wrt_table_def
-**   global_imports n_global_imp  x ptr   -> wrt_global_def
-**   func_imports   n_func_imp    x ptr   -> wrt_funcref (the exporter's record)
-**   type_ids       n_types       x ptr   interned signature ids (uintptr_t)
-**   globals        n_globals_def x 16 B  defined globals, inline (16-byte aligned)
-**   funcrefs       n_funcs_def   x 4 ptr this instance's records, in def order
+**   header   WRT_VMCTX_HEADER_SLOTS pointer-sized slots (WRT_VMCTX_HEADER)
+**   regions  in the order of WRT_VMCTX_REGIONS, each `count` elements of
+**            ptrs x pointer + bytes, aligned to `align` bytes (0: a pointer)
 **
 ** Everything after the header is written once at instantiation (only the
 ** defined globals change later), so codegen marks those loads invariant.
+** A header slot is one line of WRT_VMCTX_HEADER (the spare slots keep the
+** header at 4 pointers); a region is one line of WRT_VMCTX_REGIONS, which also
+** gives its count a field of wrt_vmctx_counts (in the descriptor) and its
+** offset a field of wrt_vmctx_layout.
 */
-enum {
-  WRT_VMCTX_STACK_LIMIT = 0, /* -> uintptr_t: the lowest SP compiled code may use (the
-                                store's, updated by wrt_call); checked in prologues */
-  WRT_VMCTX_INSTANCE = 1,    /* the runtime's wrt_instance */
-  WRT_VMCTX_HEADER_SLOTS = 4
-};
+#define WRT_VMCTX_HEADER(X)                                                                        \
+  X(STACK_LIMIT) /* -> uintptr_t: the lowest SP compiled code may use (the store's, updated by      \
+                    wrt_call); checked in prologues */                                             \
+  X(INSTANCE)    /* the runtime's wrt_instance */                                                  \
+  X(SPARE_2)                                                                                       \
+  X(SPARE_3)
+#define WRT_VMCTX_SLOT_ENUM(name) WRT_VMCTX_##name,
+enum { WRT_VMCTX_HEADER(WRT_VMCTX_SLOT_ENUM) WRT_VMCTX_HEADER_SLOTS };
 
-typedef struct wrt_vmctx_counts {
-  uint32_t n_memories, n_tables, n_global_imports, n_func_imports, n_types, n_globals_def,
-      n_funcs_def;
-} wrt_vmctx_counts;
+/* R(A, region, count, ptrs, bytes, align); A is passed through to R. */
+#define WRT_VMCTX_REGIONS(R, A)                                                                    \
+  R(A, memories, n_memories, 1, 0, 0)             /* -> wrt_memory_def (imported or defined) */    \
+  R(A, tables, n_tables, 1, 0, 0)                 /* -> wrt_table_def */                           \
+  R(A, global_imports, n_global_imports, 1, 0, 0) /* -> wrt_global_def */                          \
+  R(A, func_imports, n_func_imports, 1, 0, 0)     /* -> wrt_funcref (the exporter's record) */     \
+  R(A, type_ids, n_types, 1, 0, 0)                /* interned signature ids (uintptr_t) */         \
+  R(A, globals, n_globals_def, 0, 16, 16)         /* defined globals, inline wrt_global_def */     \
+  R(A, funcrefs, n_funcs_def, 4, 0, 0)            /* this instance's wrt_funcref records */
 
+#define WRT_VMCTX_COUNT_FIELD(F, region, count, ptrs, bytes, align) F(U32, uint32_t, count)
+#define WRT_FIELDS_wrt_vmctx_counts(F) WRT_VMCTX_REGIONS(WRT_VMCTX_COUNT_FIELD, F)
+WRT_DECLARE_STRUCT(wrt_vmctx_counts);
+
+#define WRT_VMCTX_LAYOUT_FIELD(A, region, count, ptrs, bytes, align) uint32_t region;
 typedef struct wrt_vmctx_layout {
-  uint32_t memories, tables, global_imports, func_imports, type_ids, globals, funcrefs, size;
+  WRT_VMCTX_REGIONS(WRT_VMCTX_LAYOUT_FIELD, ~)
+  uint32_t size;
 } wrt_vmctx_layout;
+
+#define WRT_VMCTX_PLACE(c, region, count, ptrs, bytes, align)                                      \
+  off = (off + ((align) ? (align) : ptr_size) - 1u) & ~(((align) ? (align) : ptr_size) - 1u);      \
+  l.region = off, off += (c)->count * ((ptrs) * ptr_size + (bytes));
 
 /* Byte offsets for a target with pointers of ptr_size bytes (4 or 8). */
 static inline wrt_vmctx_layout wrt_vmctx_layout_for(const wrt_vmctx_counts *c, uint32_t ptr_size) {
   wrt_vmctx_layout l;
   uint32_t off = WRT_VMCTX_HEADER_SLOTS * ptr_size;
-  l.memories = off, off += c->n_memories * ptr_size;
-  l.tables = off, off += c->n_tables * ptr_size;
-  l.global_imports = off, off += c->n_global_imports * ptr_size;
-  l.func_imports = off, off += c->n_func_imports * ptr_size;
-  l.type_ids = off, off += c->n_types * ptr_size;
-  off = (off + 15u) & ~15u;
-  l.globals = off, off += c->n_globals_def * 16u;
-  l.funcrefs = off, off += c->n_funcs_def * 4u * ptr_size;
+  WRT_VMCTX_REGIONS(WRT_VMCTX_PLACE, c)
   l.size = (off + 15u) & ~15u;
   return l;
 }
@@ -166,143 +197,187 @@ enum { WRT_BOUNDS_GUARD = 0, WRT_BOUNDS_EXPLICIT = 1 };
 ** width), so no access to a 32-bit memory needs a check. */
 #define WRT_GUARD_RESERVATION ((UINT64_C(8) << 30) + 65536)
 
-typedef struct wrt_name {
-  const char *ptr; /* not terminated */
-  uint32_t len;
-} wrt_name;
+#define WRT_FIELDS_wrt_name(F)                                                                     \
+  F(PTR, const char *, ptr) /* not terminated */                                                   \
+  F(U32, uint32_t, len)
+WRT_DECLARE_STRUCT(wrt_name);
 
-typedef struct wrt_type_desc {
-  uint32_t n_params, n_results;
-  const uint8_t *types; /* n_params parameter codes, then n_results result codes */
-  /* The exit trampoline of this signature (wasm-call -> wrt_rt_host_call):
-  ** host functions of the signature get it as their `code`, so compiled code
-  ** can call them through tables whatever the module imports. */
-  const void *exit_tramp;
-} wrt_type_desc;
+/* `exit_tramp` is the exit trampoline of this signature (wasm-call ->
+** wrt_rt_host_call): host functions of the signature get it as their `code`,
+** so compiled code can call them through tables whatever the module imports. */
+#define WRT_FIELDS_wrt_type_desc(F)                                                                \
+  F(U32, uint32_t, n_params)                                                                       \
+  F(U32, uint32_t, n_results)                                                                      \
+  F(PTR, const uint8_t *, types) /* n_params parameter codes, then n_results result codes */       \
+  F(PTR, const void *, exit_tramp)
+WRT_DECLARE_STRUCT(wrt_type_desc);
 
-typedef struct wrt_import_desc {
-  wrt_name module, name;
-  uint8_t kind;    /* WRT_EXTERN_* */
-  uint32_t index;  /* index in that kind's space (imports come first) */
-} wrt_import_desc;
+#define WRT_FIELDS_wrt_import_desc(F)                                                              \
+  F(wrt_name, wrt_name, module)                                                                    \
+  F(wrt_name, wrt_name, name)                                                                      \
+  F(U8, uint8_t, kind)    /* WRT_EXTERN_* */                                                       \
+  F(U32, uint32_t, index) /* index in that kind's space (imports come first) */
+WRT_DECLARE_STRUCT(wrt_import_desc);
 
-typedef struct wrt_export_desc {
-  wrt_name name;
-  uint8_t kind;
-  uint32_t index;
-} wrt_export_desc;
+#define WRT_FIELDS_wrt_export_desc(F)                                                              \
+  F(wrt_name, wrt_name, name)                                                                      \
+  F(U8, uint8_t, kind)                                                                             \
+  F(U32, uint32_t, index)
+WRT_DECLARE_STRUCT(wrt_export_desc);
 
 /* All functions, imports first. For an import, `code` is the exit trampoline
 ** of its signature (wasm-call -> host) and `entry` is NULL; for a defined
 ** function, `code` is the compiled function and `entry` its signature's
 ** array-call trampoline. */
-typedef struct wrt_func_desc {
-  void *code;
-  void *entry;
-  uint32_t type_idx;
-} wrt_func_desc;
+#define WRT_FIELDS_wrt_func_desc(F)                                                                \
+  F(PTR, void *, code)                                                                             \
+  F(PTR, void *, entry)                                                                            \
+  F(U32, uint32_t, type_idx)
+WRT_DECLARE_STRUCT(wrt_func_desc);
 
-typedef struct wrt_limits_desc {
-  uint64_t min, max;
-  uint8_t has_max, is64;
-} wrt_limits_desc;
+#define WRT_FIELDS_wrt_limits_desc(F)                                                              \
+  F(U64, uint64_t, min)                                                                            \
+  F(U64, uint64_t, max)                                                                            \
+  F(U8, uint8_t, has_max)                                                                          \
+  F(U8, uint8_t, is64)
+WRT_DECLARE_STRUCT(wrt_limits_desc);
 
-typedef struct wrt_table_desc {
-  uint8_t elem_type;
-  wrt_limits_desc lim;
-} wrt_table_desc;
+#define WRT_FIELDS_wrt_table_desc(F)                                                               \
+  F(U8, uint8_t, elem_type)                                                                        \
+  F(wrt_limits_desc, wrt_limits_desc, lim)
+WRT_DECLARE_STRUCT(wrt_table_desc);
 
 /* A constant expression, as its Wasm bytes up to and including `end`;
 ** the runtime evaluates it (t.const, ref.null, ref.func, global.get, and
 ** i32/i64 add/sub/mul). */
-typedef struct wrt_expr {
-  const uint8_t *bytes;
-  uint32_t len;
-} wrt_expr;
+#define WRT_FIELDS_wrt_expr(F)                                                                     \
+  F(PTR, const uint8_t *, bytes)                                                                   \
+  F(U32, uint32_t, len)
+WRT_DECLARE_STRUCT(wrt_expr);
 
-typedef struct wrt_global_desc {
-  uint8_t type, mut;
-  wrt_expr init; /* defined globals only */
-} wrt_global_desc;
+#define WRT_FIELDS_wrt_global_desc(F)                                                              \
+  F(U8, uint8_t, type)                                                                             \
+  F(U8, uint8_t, mut)                                                                              \
+  F(wrt_expr, wrt_expr, init) /* defined globals only */
+WRT_DECLARE_STRUCT(wrt_global_desc);
 
-typedef struct wrt_elem_desc {
-  uint8_t mode, elem_type;
-  uint32_t table_idx;
-  wrt_expr offset;        /* active only */
-  uint32_t n_items;
-  const wrt_expr *items;  /* each item as a constant expression */
-} wrt_elem_desc;
+#define WRT_FIELDS_wrt_elem_desc(F)                                                                \
+  F(U8, uint8_t, mode)                                                                             \
+  F(U8, uint8_t, elem_type)                                                                        \
+  F(U32, uint32_t, table_idx)                                                                      \
+  F(wrt_expr, wrt_expr, offset) /* active only */                                                  \
+  F(U32, uint32_t, n_items)                                                                        \
+  F(PTR, const wrt_expr *, items) /* each item as a constant expression */
+WRT_DECLARE_STRUCT(wrt_elem_desc);
 
-typedef struct wrt_data_desc {
-  uint8_t mode;
-  uint32_t mem_idx;
-  wrt_expr offset;        /* active only */
-  const uint8_t *bytes;
-  uint32_t len;
-} wrt_data_desc;
+#define WRT_FIELDS_wrt_data_desc(F)                                                                \
+  F(U8, uint8_t, mode)                                                                             \
+  F(U32, uint32_t, mem_idx)                                                                        \
+  F(wrt_expr, wrt_expr, offset) /* active only */                                                  \
+  F(PTR, const uint8_t *, bytes)                                                                   \
+  F(U32, uint32_t, len)
+WRT_DECLARE_STRUCT(wrt_data_desc);
 
-typedef struct wrt_func_name {
-  uint32_t func_idx;
-  wrt_name name;
-} wrt_func_name;
+#define WRT_FIELDS_wrt_func_name(F)                                                                \
+  F(U32, uint32_t, func_idx)                                                                       \
+  F(wrt_name, wrt_name, name)
+WRT_DECLARE_STRUCT(wrt_func_name);
 
-typedef struct wrt_module_desc {
-  uint32_t abi_version;   /* WRT_ABI_VERSION */
-  uint8_t ptr_size;       /* target pointer width the code assumes */
-  uint8_t bounds_checks;  /* WRT_BOUNDS_* */
-  wrt_name name;          /* the --name prefix */
-  wrt_vmctx_counts counts;
-  uint32_t vmctx_size;    /* wrt_vmctx_layout_for(&counts, ptr_size).size */
-
-  uint32_t n_types;
-  const wrt_type_desc *types;
-  uint32_t n_imports;
-  const wrt_import_desc *imports;
-  uint32_t n_funcs, n_func_imports;
-  const wrt_func_desc *funcs;
-  uint32_t n_tables, n_table_imports;
-  const wrt_table_desc *tables;
-  uint32_t n_memories, n_memory_imports;
-  const wrt_limits_desc *memories;
-  uint32_t n_globals, n_global_imports;
-  const wrt_global_desc *globals;
-  uint32_t n_exports;
-  const wrt_export_desc *exports;
-  uint32_t n_elems;
-  const wrt_elem_desc *elems;
-  uint32_t n_datas;
-  const wrt_data_desc *datas;
-  uint32_t start_func;    /* UINT32_MAX if none */
-  uint32_t n_func_names;  /* sorted by func_idx */
-  const wrt_func_name *func_names;
-  const void *text_begin, *text_end; /* the module's compiled code, for trap handling */
-} wrt_module_desc;
+#define WRT_FIELDS_wrt_module_desc(F)                                                              \
+  F(U32, uint32_t, abi_version) /* WRT_ABI_VERSION */                                              \
+  F(U8, uint8_t, ptr_size)      /* target pointer width the code assumes */                        \
+  F(U8, uint8_t, bounds_checks) /* WRT_BOUNDS_* */                                                 \
+  F(wrt_name, wrt_name, name)   /* the --name prefix */                                            \
+  F(wrt_vmctx_counts, wrt_vmctx_counts, counts)                                                    \
+  F(U32, uint32_t, vmctx_size) /* wrt_vmctx_layout_for(&counts, ptr_size).size */                  \
+  F(U32, uint32_t, n_types)                                                                        \
+  F(PTR, const wrt_type_desc *, types)                                                             \
+  F(U32, uint32_t, n_imports)                                                                      \
+  F(PTR, const wrt_import_desc *, imports)                                                         \
+  F(U32, uint32_t, n_funcs)                                                                        \
+  F(U32, uint32_t, n_func_imports)                                                                 \
+  F(PTR, const wrt_func_desc *, funcs)                                                             \
+  F(U32, uint32_t, n_tables)                                                                       \
+  F(U32, uint32_t, n_table_imports)                                                                \
+  F(PTR, const wrt_table_desc *, tables)                                                           \
+  F(U32, uint32_t, n_memories)                                                                     \
+  F(U32, uint32_t, n_memory_imports)                                                               \
+  F(PTR, const wrt_limits_desc *, memories)                                                        \
+  F(U32, uint32_t, n_globals)                                                                      \
+  F(U32, uint32_t, n_global_imports)                                                               \
+  F(PTR, const wrt_global_desc *, globals)                                                         \
+  F(U32, uint32_t, n_exports)                                                                      \
+  F(PTR, const wrt_export_desc *, exports)                                                         \
+  F(U32, uint32_t, n_elems)                                                                        \
+  F(PTR, const wrt_elem_desc *, elems)                                                             \
+  F(U32, uint32_t, n_datas)                                                                        \
+  F(PTR, const wrt_data_desc *, datas)                                                             \
+  F(U32, uint32_t, start_func)   /* UINT32_MAX if none */                                          \
+  F(U32, uint32_t, n_func_names) /* sorted by func_idx */                                          \
+  F(PTR, const wrt_func_name *, func_names)                                                        \
+  F(PTR, const void *, text_begin) /* the module's compiled code, for trap handling */             \
+  F(PTR, const void *, text_end)
+WRT_DECLARE_STRUCT(wrt_module_desc);
 
 /* ------------------------------------------------------------ libcalls */
 
 /*
-** Runtime functions called by compiled code. `vmctx` is the calling
-** instance's. wrt_rt_trap never returns (it unwinds to the innermost
-** wrt_call); the bulk operations trap from inside (bounds are checked before
-** any write, per the spec). Indices are the module's own (memory, table, data,
-** elem). Memory grow returns the old size in pages or UINT64_MAX; table grow
-** returns the old size or UINT32_MAX. wrt_rt_table_set stores a reference
-** (externref counting will live there).
+** Runtime functions called by compiled code, X(name, ret, params...) for the
+** function wrt_rt_<name>; each parameter is (kind, name) with the kinds of the
+** field lists (VOID for no result). `vmctx` is the calling instance's.
+** wrt_rt_trap never returns (it unwinds to the innermost wrt_call); the bulk
+** operations trap from inside (bounds are checked before any write, per the
+** spec). Indices are the module's own (memory, table, data, elem). Memory grow
+** returns the old size in pages or UINT64_MAX; table grow returns the old size
+** or UINT32_MAX. wrt_rt_table_set stores a reference (externref counting will
+** live there). wrt_rt_host_call's array is a wrt_raw array (see wrt_host_ctx).
+** Adding a libcall is one line here (and its definition in libwrt-rt).
 */
 #define WRT_LIBCALLS(X)                                                                            \
-  X(wrt_rt_trap, void, (void *vmctx, uint32_t code, uint32_t func_idx))                          \
-  X(wrt_rt_memory_grow, uint64_t, (void *vmctx, uint32_t mem_idx, uint64_t delta_pages))         \
-  X(wrt_rt_memory_fill, void, (void *vmctx, uint32_t mem_idx, uint64_t dst, uint32_t val, uint64_t n)) \
-  X(wrt_rt_memory_copy, void, (void *vmctx, uint32_t dst_mem, uint32_t src_mem, uint64_t dst, uint64_t src, uint64_t n)) \
-  X(wrt_rt_memory_init, void, (void *vmctx, uint32_t mem_idx, uint32_t data_idx, uint64_t dst, uint32_t src, uint32_t n)) \
-  X(wrt_rt_data_drop, void, (void *vmctx, uint32_t data_idx))                                    \
-  X(wrt_rt_table_grow, uint32_t, (void *vmctx, uint32_t table_idx, void *init, uint32_t delta))  \
-  X(wrt_rt_table_fill, void, (void *vmctx, uint32_t table_idx, uint32_t dst, void *val, uint32_t n)) \
-  X(wrt_rt_table_copy, void, (void *vmctx, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src, uint32_t n)) \
-  X(wrt_rt_table_init, void, (void *vmctx, uint32_t table_idx, uint32_t elem_idx, uint32_t dst, uint32_t src, uint32_t n)) \
-  X(wrt_rt_elem_drop, void, (void *vmctx, uint32_t elem_idx))                                    \
-  X(wrt_rt_table_set, void, (void *vmctx, uint32_t table_idx, uint32_t idx, void *val))          \
-  X(wrt_rt_host_call, void, (void *host_ctx, wrt_raw *args_results))
+  X(trap, VOID, (PTR, vmctx), (U32, code), (U32, func_idx))                                        \
+  X(memory_grow, U64, (PTR, vmctx), (U32, mem_idx), (U64, delta_pages))                            \
+  X(memory_fill, VOID, (PTR, vmctx), (U32, mem_idx), (U64, dst), (U32, val), (U64, n))             \
+  X(memory_copy, VOID, (PTR, vmctx), (U32, dst_mem), (U32, src_mem), (U64, dst), (U64, src),       \
+    (U64, n))                                                                                      \
+  X(memory_init, VOID, (PTR, vmctx), (U32, mem_idx), (U32, data_idx), (U64, dst), (U32, src),      \
+    (U32, n))                                                                                      \
+  X(data_drop, VOID, (PTR, vmctx), (U32, data_idx))                                                \
+  X(table_grow, U32, (PTR, vmctx), (U32, table_idx), (PTR, init), (U32, delta))                    \
+  X(table_fill, VOID, (PTR, vmctx), (U32, table_idx), (U32, dst), (PTR, val), (U32, n))            \
+  X(table_copy, VOID, (PTR, vmctx), (U32, dst_table), (U32, src_table), (U32, dst), (U32, src),    \
+    (U32, n))                                                                                      \
+  X(table_init, VOID, (PTR, vmctx), (U32, table_idx), (U32, elem_idx), (U32, dst), (U32, src),     \
+    (U32, n))                                                                                      \
+  X(elem_drop, VOID, (PTR, vmctx), (U32, elem_idx))                                                \
+  X(table_set, VOID, (PTR, vmctx), (U32, table_idx), (U32, idx), (PTR, val))                       \
+  X(host_call, VOID, (PTR, host_ctx), (PTR, args_results))
+
+/* Helpers for the lists: the C type of a kind, and MAP(M, a, b, ...) =
+** M(a), M(b), ... for up to 8 arguments. */
+#define WRT_CTYPE_VOID void
+#define WRT_CTYPE_U8 uint8_t
+#define WRT_CTYPE_U32 uint32_t
+#define WRT_CTYPE_U64 uint64_t
+#define WRT_CTYPE_PTR void *
+#define WRT_PP_CAT(a, b) WRT_PP_CAT_(a, b)
+#define WRT_PP_CAT_(a, b) a##b
+#define WRT_PP_NARG(...) WRT_PP_NARG_(__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define WRT_PP_NARG_(a1, a2, a3, a4, a5, a6, a7, a8, n, ...) n
+#define WRT_PP_MAP(M, ...) WRT_PP_CAT(WRT_PP_MAP, WRT_PP_NARG(__VA_ARGS__))(M, __VA_ARGS__)
+#define WRT_PP_MAP1(M, a) M(a)
+#define WRT_PP_MAP2(M, a, ...) M(a), WRT_PP_MAP1(M, __VA_ARGS__)
+#define WRT_PP_MAP3(M, a, ...) M(a), WRT_PP_MAP2(M, __VA_ARGS__)
+#define WRT_PP_MAP4(M, a, ...) M(a), WRT_PP_MAP3(M, __VA_ARGS__)
+#define WRT_PP_MAP5(M, a, ...) M(a), WRT_PP_MAP4(M, __VA_ARGS__)
+#define WRT_PP_MAP6(M, a, ...) M(a), WRT_PP_MAP5(M, __VA_ARGS__)
+#define WRT_PP_MAP7(M, a, ...) M(a), WRT_PP_MAP6(M, __VA_ARGS__)
+#define WRT_PP_MAP8(M, a, ...) M(a), WRT_PP_MAP7(M, __VA_ARGS__)
+
+/* The C prototype of a libcall: WRT_LIBCALLS(WRT_LIBCALL_PROTOTYPE). */
+#define WRT_C_PARAM(p) WRT_C_PARAM_ p
+#define WRT_C_PARAM_(kind, name) WRT_CTYPE_##kind name
+#define WRT_LIBCALL_PROTOTYPE(name, ret, ...)                                                      \
+  WRT_CTYPE_##ret wrt_rt_##name(WRT_PP_MAP(WRT_C_PARAM, __VA_ARGS__));
 
 /* A host function's context, what its funcref record's vmctx points at. The
 ** exit trampoline spills the arguments into a wrt_raw array (sized for

@@ -1,88 +1,106 @@
 /*
-** tramp.c: per-signature trampolines, created on first use and shared by every
-** function of that signature in the object (never one per function).
-**   entry: void <p>__entry<T>(ptr code, ptr vmctx, wrt_raw *io): the array-call
-**          convention the runtime uses (wrt_call) -> wasm-call.
-**   exit:  ret <p>__exit<T>(ptr host_ctx, params...): wasm-call -> a host
-**          function, through wrt_rt_host_call with a wrt_raw array.
+** tramp.c: the bodies of the per-signature entry and exit trampolines (see
+** tramp.h). Parameter and result types come from the wasm-call type alone.
 */
-#include "cg_internal.h"
+#include "tramp.h"
 
 #include <stdlib.h>
 
+typedef struct sig {
+  LLVMContextRef ctx;
+  unsigned n_params, n_results; /* params exclude vmctx */
+  LLVMTypeRef *types;           /* vmctx, params..., results... */
+  LLVMTypeRef ret;
+} sig;
 
-static LLVMValueRef slot(cg_unit *u, LLVMValueRef io, uint32_t i) {
-  LLVMValueRef off = cg_const_i32(u, i * 16);
-  return LLVMBuildInBoundsGEP2(u->b, u->i8, io, &off, 1, "");
+static bool sig_of(LLVMTypeRef wasm_type, sig *s) {
+  s->ctx = LLVMGetTypeContext(wasm_type);
+  s->ret = LLVMGetReturnType(wasm_type);
+  unsigned np = LLVMCountParamTypes(wasm_type);
+  LLVMTypeKind rk = LLVMGetTypeKind(s->ret);
+  s->n_results = rk == LLVMVoidTypeKind ? 0 : rk == LLVMStructTypeKind ? LLVMCountStructElementTypes(s->ret) : 1;
+  s->n_params = np - 1;
+  s->types = calloc((size_t)np + s->n_results, sizeof *s->types);
+  if (!s->types)
+    return false;
+  LLVMGetParamTypes(wasm_type, s->types);
+  if (rk == LLVMStructTypeKind)
+    LLVMGetStructElementTypes(s->ret, s->types + np);
+  else if (s->n_results == 1)
+    s->types[np] = s->ret;
+  return true;
 }
 
-static void store_results(cg_unit *u, const aotc_functype *ft, LLVMValueRef r, LLVMValueRef io) {
-  for (uint32_t j = 0; j < ft->n_results; j++) {
-    LLVMValueRef v = ft->n_results == 1 ? r : LLVMBuildExtractValue(u->b, r, j, "");
-    LLVMBuildStore(u->b, v, slot(u, io, j));
+static LLVMTypeRef param_type(const sig *s, unsigned i) { return s->types[1 + i]; }
+static LLVMTypeRef result_type(const sig *s, unsigned j) { return s->types[1 + s->n_params + j]; }
+
+static LLVMValueRef slot(LLVMBuilderRef b, const sig *s, LLVMValueRef io, unsigned i) {
+  LLVMValueRef off = LLVMConstInt(LLVMInt32TypeInContext(s->ctx), (unsigned long long)i * TRAMP_SLOT_BYTES, false);
+  return LLVMBuildInBoundsGEP2(b, LLVMInt8TypeInContext(s->ctx), io, &off, 1, "");
+}
+
+/* Positions b at a new entry block of fn; returns where b was. */
+static LLVMBasicBlockRef begin(LLVMBuilderRef b, const sig *s, LLVMValueRef fn) {
+  LLVMBasicBlockRef saved = LLVMGetInsertBlock(b);
+  LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(s->ctx, fn, "entry"));
+  return saved;
+}
+
+static void end(LLVMBuilderRef b, sig *s, LLVMBasicBlockRef saved) {
+  if (saved)
+    LLVMPositionBuilderAtEnd(b, saved);
+  free(s->types);
+}
+
+bool tramp_build_entry(LLVMBuilderRef b, LLVMValueRef fn, LLVMTypeRef wasm_type) {
+  sig s;
+  if (!sig_of(wasm_type, &s))
+    return false;
+  LLVMValueRef *args = calloc((size_t)s.n_params + 1, sizeof *args);
+  if (!args) {
+    free(s.types);
+    return false;
   }
-}
-
-LLVMValueRef tramp_entry(cg_unit *u, uint32_t type_idx) {
-  if (u->entry_tramps[type_idx])
-    return u->entry_tramps[type_idx];
-  const aotc_functype *ft = &u->m->types[type_idx];
-  char name[256];
-  cg_symbol(u, name, sizeof name, "entry", type_idx);
-  LLVMTypeRef params[3] = {u->ptr, u->ptr, u->ptr};
-  LLVMValueRef fn = LLVMAddFunction(u->mod, name, LLVMFunctionType(u->void_t, params, 3, false));
-  cg_tramp_attrs(u, fn);
-  LLVMBasicBlockRef saved = LLVMGetInsertBlock(u->b);
-  LLVMPositionBuilderAtEnd(u->b, LLVMAppendBasicBlockInContext(u->ctx, fn, "entry"));
+  LLVMBasicBlockRef saved = begin(b, &s, fn);
   LLVMValueRef io = LLVMGetParam(fn, 2);
-  LLVMValueRef *args = calloc((size_t)ft->n_params + 1, sizeof *args);
-  if (!args)
-    abort();
   args[0] = LLVMGetParam(fn, 1);
-  for (uint32_t i = 0; i < ft->n_params; i++)
-    args[i + 1] = LLVMBuildLoad2(u->b, cg_valtype(u, ft->params[i]), slot(u, io, i), "");
-  LLVMValueRef r = LLVMBuildCall2(u->b, u->func_types[type_idx], LLVMGetParam(fn, 0), args,
-                                  ft->n_params + 1, "");
+  for (unsigned i = 0; i < s.n_params; i++)
+    args[i + 1] = LLVMBuildLoad2(b, param_type(&s, i), slot(b, &s, io, i), "");
+  LLVMValueRef r = LLVMBuildCall2(b, wasm_type, LLVMGetParam(fn, 0), args, s.n_params + 1, "");
   free(args);
-  store_results(u, ft, r, io);
-  LLVMBuildRetVoid(u->b);
-  if (saved)
-    LLVMPositionBuilderAtEnd(u->b, saved);
-  u->entry_tramps[type_idx] = fn;
-  return fn;
+  for (unsigned j = 0; j < s.n_results; j++) {
+    LLVMValueRef v = s.n_results == 1 ? r : LLVMBuildExtractValue(b, r, j, "");
+    LLVMBuildStore(b, v, slot(b, &s, io, j));
+  }
+  LLVMBuildRetVoid(b);
+  end(b, &s, saved);
+  return true;
 }
 
-LLVMValueRef tramp_exit(cg_unit *u, uint32_t type_idx) {
-  if (u->exit_tramps[type_idx])
-    return u->exit_tramps[type_idx];
-  const aotc_functype *ft = &u->m->types[type_idx];
-  char name[256];
-  cg_symbol(u, name, sizeof name, "exit", type_idx);
-  LLVMValueRef fn = LLVMAddFunction(u->mod, name, u->func_types[type_idx]);
-  cg_tramp_attrs(u, fn);
-  LLVMBasicBlockRef saved = LLVMGetInsertBlock(u->b);
-  LLVMPositionBuilderAtEnd(u->b, LLVMAppendBasicBlockInContext(u->ctx, fn, "entry"));
-  uint32_t n = ft->n_params > ft->n_results ? ft->n_params : ft->n_results;
-  LLVMValueRef io = LLVMBuildArrayAlloca(u->b, u->i8, cg_const_i32(u, (n ? n : 1) * 16), "io");
-  LLVMSetAlignment(io, 16);
-  for (uint32_t i = 0; i < ft->n_params; i++)
-    LLVMBuildStore(u->b, LLVMGetParam(fn, i + 1), slot(u, io, i));
+bool tramp_build_exit(LLVMBuilderRef b, LLVMValueRef fn, LLVMTypeRef wasm_type,
+                      LLVMTypeRef host_call_type, LLVMValueRef host_call) {
+  sig s;
+  if (!sig_of(wasm_type, &s))
+    return false;
+  LLVMBasicBlockRef saved = begin(b, &s, fn);
+  unsigned n = s.n_params > s.n_results ? s.n_params : s.n_results;
+  LLVMValueRef bytes = LLVMConstInt(LLVMInt32TypeInContext(s.ctx), (n ? n : 1) * TRAMP_SLOT_BYTES, false);
+  LLVMValueRef io = LLVMBuildArrayAlloca(b, LLVMInt8TypeInContext(s.ctx), bytes, "io");
+  LLVMSetAlignment(io, TRAMP_SLOT_BYTES);
+  for (unsigned i = 0; i < s.n_params; i++)
+    LLVMBuildStore(b, LLVMGetParam(fn, i + 1), slot(b, &s, io, i));
   LLVMValueRef args[2] = {LLVMGetParam(fn, 0), io};
-  LLVMBuildCall2(u->b, cg_libcall_type(u, CG_LC_HOST_CALL), cg_libcall(u, CG_LC_HOST_CALL), args, 2, "");
-  if (ft->n_results == 0) {
-    LLVMBuildRetVoid(u->b);
-  } else if (ft->n_results == 1) {
-    LLVMBuildRet(u->b, LLVMBuildLoad2(u->b, cg_valtype(u, ft->results[0]), slot(u, io, 0), ""));
+  LLVMBuildCall2(b, host_call_type, host_call, args, 2, "");
+  if (s.n_results == 0) {
+    LLVMBuildRetVoid(b);
+  } else if (s.n_results == 1) {
+    LLVMBuildRet(b, LLVMBuildLoad2(b, result_type(&s, 0), slot(b, &s, io, 0), ""));
   } else {
-    LLVMTypeRef rt = LLVMGetReturnType(u->func_types[type_idx]);
-    LLVMValueRef agg = LLVMGetUndef(rt);
-    for (uint32_t j = 0; j < ft->n_results; j++)
-      agg = LLVMBuildInsertValue(
-          u->b, agg, LLVMBuildLoad2(u->b, cg_valtype(u, ft->results[j]), slot(u, io, j), ""), j, "");
-    LLVMBuildRet(u->b, agg);
+    LLVMValueRef agg = LLVMGetUndef(s.ret);
+    for (unsigned j = 0; j < s.n_results; j++)
+      agg = LLVMBuildInsertValue(b, agg, LLVMBuildLoad2(b, result_type(&s, j), slot(b, &s, io, j), ""), j, "");
+    LLVMBuildRet(b, agg);
   }
-  if (saved)
-    LLVMPositionBuilderAtEnd(u->b, saved);
-  u->exit_tramps[type_idx] = fn;
-  return fn;
+  end(b, &s, saved);
+  return true;
 }

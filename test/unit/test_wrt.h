@@ -13,9 +13,7 @@
 #include "wrt.h"
 
 /* The libcalls, as compiled code declares them (from the one list). */
-#define TW_LIBCALL_DECL(name, ret, args) ret name args;
-WRT_LIBCALLS(TW_LIBCALL_DECL)
-#undef TW_LIBCALL_DECL
+WRT_LIBCALLS(WRT_LIBCALL_PROTOTYPE)
 extern const int wrt_abi_v1;
 
 /* Fault tests need the runtime's own SIGSEGV handling, which sanitizers

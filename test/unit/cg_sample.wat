@@ -1,0 +1,41 @@
+;; cg_sample.wat: a small module touching every allocation site of codegen
+;; (imports and their exit trampolines, entry trampolines, multi-value
+;; wrappers, blocks with results, loops, br_table, calls, call_indirect,
+;; tables, memories, globals, data and element segments, names), compiled by
+;; test_cg with every allocation failing in turn.
+(module
+  (type $bin (func (param i32 i32) (result i32)))
+  (import "env" "host" (func $host (param i32 f64) (result i64)))
+  (import "env" "g" (global $g i32))
+  (memory 1 2)
+  (table 4 funcref)
+  (global $m (mut i64) (i64.const 7))
+  (data (i32.const 16) "hello")
+  (data $p "passive")
+  (elem (i32.const 0) $add $sub)
+  (func $add (type $bin) (i32.add (local.get 0) (local.get 1)))
+  (func $sub (type $bin) (i32.sub (local.get 0) (local.get 1)))
+  (func $pair (export "pair") (param i32) (result i32 i64)
+    (local.get 0) (i64.extend_i32_u (local.get 0)))
+  (func $loop (export "loop") (param $n i32) (result i32)
+    (local $acc i32)
+    (block $done (result i32)
+      (loop $top
+        (br_if $done (local.get $acc) (i32.eqz (local.get $n)))
+        (local.set $acc (call_indirect (type $bin) (local.get $acc) (local.get $n)
+                                       (i32.and (local.get $n) (i32.const 1))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $top))
+      (i32.const 0)))
+  (func $sw (export "sw") (param i32) (result i32)
+    (block $a (result i32)
+      (block $b (result i32)
+        (i32.const 1) (local.get 0) (br_table $a $b $a))
+      (drop) (i32.const 2)))
+  (func (export "mem") (param i32) (result i64)
+    (i32.store (local.get 0) (global.get $g))
+    (memory.init $p (i32.const 0) (i32.const 0) (i32.const 4))
+    (global.set $m (i64.add (global.get $m) (i64.load (local.get 0))))
+    (if (result i64) (local.get 0)
+      (then (call $host (local.get 0) (f64.const 1.5)))
+      (else (global.get $m)))))
