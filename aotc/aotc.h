@@ -164,14 +164,19 @@ typedef struct aotc_global {
   aotc_slice init; /* defined globals only */
 } aotc_global;
 
+/* `off` is where the type starts in the input (the reference type of a table,
+** the limits flags of a memory), for an import as for a definition: the
+** validator points its diagnostics about the type there. */
 typedef struct aotc_table {
   aotc_tabletype type;
   bool imported;
+  size_t off;
 } aotc_table;
 
 typedef struct aotc_memory {
   aotc_limits lim;
   bool imported;
+  size_t off;
 } aotc_memory;
 
 enum { AOTC_SEG_ACTIVE = 0, AOTC_SEG_PASSIVE = 1, AOTC_SEG_DECLARATIVE = 2 };

@@ -121,8 +121,18 @@ static bool read_limits(aotc_decoder *dc, aotc_limits *lim, bool is_memory) {
   return true;
 }
 
-static bool read_tabletype(aotc_decoder *dc, aotc_tabletype *tt) {
-  return aotc_read_reftype(&dc->r, dc->features, &tt->elem) && read_limits(dc, &tt->lim, false);
+/* A table or memory, imported or defined, with the offset of its type. */
+static bool read_table(aotc_decoder *dc, aotc_table *t, bool imported) {
+  t->off = dc->r.pos;
+  t->imported = imported;
+  return aotc_read_reftype(&dc->r, dc->features, &t->type.elem) &&
+         read_limits(dc, &t->type.lim, false);
+}
+
+static bool read_memory(aotc_decoder *dc, aotc_memory *mem, bool imported) {
+  mem->off = dc->r.pos;
+  mem->imported = imported;
+  return read_limits(dc, &mem->lim, true);
 }
 
 static bool read_globaltype(aotc_decoder *dc, aotc_globaltype *gt) {
@@ -167,12 +177,12 @@ static bool decode_imports(aotc_decoder *dc) {
       im->idx = m->n_func_imports++;
       break;
     case AOTC_EXTERN_TABLE:
-      if (!read_tabletype(dc, &desc->table))
+      if (!read_table(dc, &desc->table, true))
         return false;
       im->idx = m->n_table_imports++;
       break;
     case AOTC_EXTERN_MEMORY:
-      if (!read_limits(dc, &desc->mem, true))
+      if (!read_memory(dc, &desc->mem, true))
         return false;
       im->idx = m->n_memory_imports++;
       break;
@@ -206,8 +216,8 @@ static bool build_import_spaces(aotc_decoder *dc) {
     const aotc_import_desc *desc = &dc->import_desc[i];
     switch (im->kind) {
     case AOTC_EXTERN_FUNC: m->func_types[im->idx] = desc->type_idx; break;
-    case AOTC_EXTERN_TABLE: m->tables[im->idx] = (aotc_table){desc->table, true}; break;
-    case AOTC_EXTERN_MEMORY: m->memories[im->idx] = (aotc_memory){desc->mem, true}; break;
+    case AOTC_EXTERN_TABLE: m->tables[im->idx] = desc->table; break;
+    case AOTC_EXTERN_MEMORY: m->memories[im->idx] = desc->mem; break;
     case AOTC_EXTERN_GLOBAL: m->globals[im->idx].type = desc->global, m->globals[im->idx].imported = true; break;
     default: break;
     }
@@ -254,7 +264,7 @@ static bool decode_tables(aotc_decoder *dc) {
   if (!m->tables)
     return false;
   for (uint32_t i = 0; i < n; i++)
-    if (!read_tabletype(dc, &m->tables[m->n_table_imports + i].type))
+    if (!read_table(dc, &m->tables[m->n_table_imports + i], false))
       return false;
   return true;
 }
@@ -269,7 +279,7 @@ static bool decode_memories(aotc_decoder *dc) {
   if (!m->memories)
     return false;
   for (uint32_t i = 0; i < n; i++)
-    if (!read_limits(dc, &m->memories[m->n_memory_imports + i].lim, true))
+    if (!read_memory(dc, &m->memories[m->n_memory_imports + i], false))
       return false;
   return true;
 }
@@ -323,6 +333,7 @@ static bool decode_start(aotc_decoder *dc) {
 
 static bool decode_datacount(aotc_decoder *dc) {
   dc->m->has_data_count = true;
+  dc->data_count_off = dc->section_off;
   return aotc_read_u32(&dc->r, &dc->m->data_count);
 }
 
@@ -417,8 +428,10 @@ static bool check_counts(aotc_decoder *dc) {
   if (dc->first_data_use && dc->has_data_section)
     return aotc_diag_set(dc->r.diag, AOTC_EMALFORMED, dc->first_data_use,
                          "data count section required");
+  /* Without a data section, point at the data count section rather than 0. */
   if (m->has_data_count && m->data_count != m->n_datas)
-    return aotc_diag_set(dc->r.diag, AOTC_EMALFORMED, m->data_section_off,
+    return aotc_diag_set(dc->r.diag, AOTC_EMALFORMED,
+                         dc->has_data_section ? m->data_section_off : dc->data_count_off,
                          "data count and data section have inconsistent lengths (%u vs %u)",
                          m->data_count, m->n_datas);
   return true;

@@ -13,8 +13,8 @@
 /* Import descriptors, kept until the index spaces are built. */
 typedef union aotc_import_desc {
   uint32_t type_idx;
-  aotc_tabletype table;
-  aotc_limits mem;
+  aotc_table table;
+  aotc_memory mem;
   aotc_globaltype global;
 } aotc_import_desc;
 
@@ -27,6 +27,7 @@ typedef struct aotc_decoder {
   uint8_t last_id;    /* last non-custom section seen */
   uint32_t customs_cap;
   size_t first_data_use; /* offset of the first memory.init/data.drop, 0 = none */
+  size_t data_count_off; /* offset of the data count section's id byte */
   bool has_data_section;
 } aotc_decoder;
 

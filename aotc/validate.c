@@ -108,11 +108,18 @@ static bool check_limits(aotc_validator *v, const aotc_limits *l, uint64_t bound
   return true;
 }
 
-static bool check_memtype(aotc_validator *v, const aotc_limits *l, size_t off) {
+/* spec: validation, types, memory types. Errors point at the limits. */
+static bool check_memtype(aotc_validator *v, const aotc_memory *mem) {
+  const aotc_limits *l = &mem->lim;
   if (l->is64)
-    return check_limits(v, l, UINT64_C(1) << 48, off,
+    return check_limits(v, l, UINT64_C(1) << 48, mem->off,
                         "memory size must be at most 2^48 pages (256TiB)");
-  return check_limits(v, l, 65536, off, "memory size must be at most 65536 pages (4GiB)");
+  return check_limits(v, l, 65536, mem->off, "memory size must be at most 65536 pages (4GiB)");
+}
+
+/* spec: validation, types, table types. Errors point at the table type. */
+static bool check_tabletype(aotc_validator *v, const aotc_table *t) {
+  return check_limits(v, &t->type.lim, UINT32_MAX, t->off, "table size must be at most 2^32-1");
 }
 
 static bool check_imports(aotc_validator *v) {
@@ -126,12 +133,11 @@ static bool check_imports(aotc_validator *v) {
                              m->func_types[im->idx]);
       break;
     case AOTC_EXTERN_TABLE:
-      if (!check_limits(v, &m->tables[im->idx].type.lim, UINT32_MAX, im->off,
-                        "table size must be at most 2^32-1"))
+      if (!check_tabletype(v, &m->tables[im->idx]))
         return false;
       break;
     case AOTC_EXTERN_MEMORY:
-      if (!check_memtype(v, &m->memories[im->idx].lim, im->off))
+      if (!check_memtype(v, &m->memories[im->idx]))
         return false;
       break;
     case AOTC_EXTERN_GLOBAL:
@@ -151,16 +157,16 @@ static bool check_definitions(aotc_validator *v) {
     if (m->func_types[i] >= m->n_types)
       return aotc_diag_set(v->diag, AOTC_EINVALID, m->func_section_off, "unknown type %u",
                            m->func_types[i]);
+  /* "multiple ..." points at the second table or memory, the first one too many. */
   if (m->n_tables > 1 && !(m->features & AOTC_FEAT_REFERENCE_TYPES))
-    return invalid(v, AOTC_NO_OFFSET, "multiple tables");
+    return invalid(v, m->tables[1].off, "multiple tables");
   for (uint32_t i = m->n_table_imports; i < m->n_tables; i++)
-    if (!check_limits(v, &m->tables[i].type.lim, UINT32_MAX, AOTC_NO_OFFSET,
-                      "table size must be at most 2^32-1"))
+    if (!check_tabletype(v, &m->tables[i]))
       return false;
   if (m->n_memories > 1 && !(m->features & AOTC_FEAT_MULTI_MEMORY))
-    return invalid(v, AOTC_NO_OFFSET, "multiple memories");
+    return invalid(v, m->memories[1].off, "multiple memories");
   for (uint32_t i = m->n_memory_imports; i < m->n_memories; i++)
-    if (!check_memtype(v, &m->memories[i].lim, AOTC_NO_OFFSET))
+    if (!check_memtype(v, &m->memories[i]))
       return false;
   for (uint32_t i = m->n_global_imports; i < m->n_globals; i++) {
     const aotc_global *g = &m->globals[i];
@@ -173,13 +179,49 @@ static bool check_definitions(aotc_validator *v) {
 
 /* ------------------------------------------------------------ exports and start */
 
-static int name_cmp(const void *a, const void *b) {
-  const aotc_name *x = a, *y = b;
+static int name_cmp(const aotc_name *x, const aotc_name *y) {
   uint32_t n = x->len < y->len ? x->len : y->len;
   int c = memcmp(x->ptr, y->ptr, n);
   if (c)
     return c;
   return (x->len > y->len) - (x->len < y->len);
+}
+
+/* An export's name and its position in the export section. */
+typedef struct export_key {
+  aotc_name name;
+  uint32_t idx;
+} export_key;
+
+/* By name, then by position: equal names stay in module order. */
+static int export_key_cmp(const void *a, const void *b) {
+  const export_key *x = a, *y = b;
+  int c = name_cmp(&x->name, &y->name);
+  if (c)
+    return c;
+  return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* spec: validation, modules: export names are distinct. Like wasm-tools, the
+** error points at the first export, in module order, whose name was taken. */
+static bool check_export_names(aotc_validator *v) {
+  aotc_module *m = v->m;
+  export_key *keys = malloc(m->n_exports * sizeof *keys);
+  if (!keys)
+    return aotc_diag_set(v->diag, AOTC_ENOMEM, AOTC_NO_OFFSET, "out of memory");
+  for (uint32_t i = 0; i < m->n_exports; i++)
+    keys[i] = (export_key){m->exports[i].name, i};
+  qsort(keys, m->n_exports, sizeof *keys, export_key_cmp);
+  uint32_t dup = m->n_exports; /* none */
+  for (uint32_t i = 1; i < m->n_exports; i++)
+    if (keys[i].idx < dup && name_cmp(&keys[i - 1].name, &keys[i].name) == 0)
+      dup = keys[i].idx;
+  free(keys);
+  if (dup == m->n_exports)
+    return true;
+  const aotc_export *ex = &m->exports[dup];
+  return aotc_diag_set(v->diag, AOTC_EINVALID, ex->off, "duplicate export name \"%.*s\"",
+                       (int)ex->name.len, ex->name.ptr);
 }
 
 static bool check_exports(aotc_validator *v) {
@@ -201,28 +243,7 @@ static bool check_exports(aotc_validator *v) {
       return aotc_diag_set(v->diag, AOTC_EUNSUPPORTED, ex->off,
                            "exporting a mutable global requires feature 'mutable-globals'");
   }
-  if (m->n_exports < 2)
-    return true;
-  aotc_name *names = malloc(m->n_exports * sizeof *names);
-  if (!names)
-    return aotc_diag_set(v->diag, AOTC_ENOMEM, AOTC_NO_OFFSET, "out of memory");
-  for (uint32_t i = 0; i < m->n_exports; i++)
-    names[i] = m->exports[i].name;
-  qsort(names, m->n_exports, sizeof *names, name_cmp);
-  bool ok = true;
-  for (uint32_t i = 1; i < m->n_exports && ok; i++) {
-    if (name_cmp(&names[i - 1], &names[i]) != 0)
-      continue;
-    /* Point at the second export of that name, in module order. */
-    size_t off = AOTC_NO_OFFSET;
-    for (uint32_t k = 0, seen = 0; k < m->n_exports && off == AOTC_NO_OFFSET; k++)
-      if (name_cmp(&m->exports[k].name, &names[i]) == 0 && seen++ == 1)
-        off = m->exports[k].off;
-    ok = aotc_diag_set(v->diag, AOTC_EINVALID, off, "duplicate export name \"%.*s\"",
-                       (int)names[i].len, names[i].ptr);
-  }
-  free(names);
-  return ok;
+  return m->n_exports < 2 || check_export_names(v);
 }
 
 static bool check_start(aotc_validator *v) {

@@ -268,7 +268,9 @@ static void run_valid_module(wast_file *f, const wast_command *c) {
 ** Shared by assert_malformed and assert_invalid: the module must be rejected with
 ** class `want`. The message is compared by prefix only, and a different wording
 ** is a "message mismatch" rather than a failure: the class is what the spec
-** requires, the wording is a convention we follow as closely as we can.
+** requires, the wording is a convention we follow as closely as we can. A
+** rejection whose diagnostic has no byte offset fails: every decoding and
+** validation error must point into the input.
 */
 static void expect_rejection(wast_file *f, const wast_command *c, aotc_err want) {
   if (!wast_module_is_binary(f, c))
@@ -282,10 +284,14 @@ static void expect_rejection(wast_file *f, const wast_command *c, aotc_err want)
     wast_fail(f, c, "module decoded and validated; expected %s \"%s\"", aotc_err_str(want), text);
     return;
   }
+  char buf[512];
+  aotc_diag_format(&d, filename, buf, sizeof buf);
   if (d.code != want) {
-    char buf[512];
-    aotc_diag_format(&d, filename, buf, sizeof buf);
     wast_fail(f, c, "expected %s \"%s\", got %s", aotc_err_str(want), text, buf);
+    return;
+  }
+  if (d.offset == AOTC_NO_OFFSET) {
+    wast_fail(f, c, "diagnostic without a byte offset: %s", buf);
     return;
   }
   wast_pass(f, c);

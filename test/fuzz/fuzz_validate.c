@@ -13,11 +13,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A failed call must leave a diagnostic with a message, and an offset that is
-** inside the input (or none). Anything else is a bug worth a crash report. */
+** inside the input (only out-of-memory may have none). Anything else is a bug
+** worth a crash report. */
 static void check_diag(const aotc_diag *d, size_t size) {
   if (d->code == AOTC_OK || d->msg[0] == '\0')
     abort();
-  if (d->offset != AOTC_NO_OFFSET && d->offset > size)
+  if (d->offset == AOTC_NO_OFFSET ? d->code != AOTC_ENOMEM : d->offset > size)
     abort();
 }
 

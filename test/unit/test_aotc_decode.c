@@ -30,7 +30,7 @@ static aotc_module *decode(const tw_buf *w, aotc_diag *d) {
 
 /* A decode that must fail with `code` and a message starting with `prefix` (or
 ** `alt` when not NULL). `off` is the expected offset, or AOTC_NO_OFFSET to only
-** require an offset inside the input. */
+** require an offset inside the input: every decoding error carries one. */
 static void expect_fail_feat(const uint8_t *b, size_t n, uint32_t features, aotc_err code,
                              const char *prefix, const char *alt, size_t off, int line) {
   aotc_diag d;
@@ -47,7 +47,9 @@ static void expect_fail_feat(const uint8_t *b, size_t n, uint32_t features, aotc
            aotc_err_str(code), prefix, alt ? "\" or \"" : "", alt ? alt : "");
   if (off != AOTC_NO_OFFSET && d.offset != off)
     T_FAIL("line %d: \"%s\" at offset %zu, expected %zu", line, d.msg, d.offset, off);
-  if (off == AOTC_NO_OFFSET && d.offset != AOTC_NO_OFFSET && d.offset > n)
+  if (off == AOTC_NO_OFFSET && d.offset == AOTC_NO_OFFSET)
+    T_FAIL("line %d: \"%s\" has no offset", line, d.msg);
+  else if (off == AOTC_NO_OFFSET && d.offset > n)
     T_FAIL("line %d: \"%s\" at offset %zu, beyond the %zu-byte input", line, d.msg, d.offset, n);
 }
 
@@ -337,18 +339,18 @@ static void test_data_count_mismatch(void) {
   tw_header(&w);
   tw_section(&w, 12, TW_BYTES(3));
   tw_section(&w, 11, TW_BYTES(2, 1, 0, 1, 0));
-  EXPECT_MALFORMED(&w, msg, NULL, NO_OFF);
+  EXPECT_MALFORMED(&w, msg, NULL, 11); /* the data section */
   /* Count 1, two segments. */
   tw_init(&w);
   tw_header(&w);
   tw_section(&w, 12, TW_BYTES(1));
   tw_section(&w, 11, TW_BYTES(2, 1, 0, 1, 0));
-  EXPECT_MALFORMED(&w, msg, NULL, NO_OFF);
-  /* Count 1 and no data section at all. */
+  EXPECT_MALFORMED(&w, msg, NULL, 11);
+  /* Count 1 and no data section at all: the data count section. */
   tw_init(&w);
   tw_header(&w);
   tw_section(&w, 12, TW_BYTES(1));
-  EXPECT_MALFORMED(&w, msg, NULL, NO_OFF);
+  EXPECT_MALFORMED(&w, msg, NULL, 8);
 
   /* Matching counts decode. */
   tw_init(&w);

@@ -35,7 +35,9 @@ static int decode_validate(const tw_mod *mod, uint32_t features, aotc_diag *d, i
     return -1;
   }
   bool ok = aotc_module_validate(m, d);
-  if (!ok && (d->offset != AOTC_NO_OFFSET && d->offset > w.n))
+  if (!ok && d->offset == AOTC_NO_OFFSET)
+    T_FAIL("line %d: \"%s\" has no offset", line, d->msg);
+  else if (!ok && d->offset > w.n)
     T_FAIL("line %d: \"%s\" at offset %zu, beyond the %zu-byte input", line, d->msg, d->offset,
            w.n);
   aotc_module_free(m);
@@ -52,6 +54,15 @@ static void expect_invalid(const tw_mod *mod, uint32_t features, const char *pre
            prefix);
 }
 
+/* As expect_invalid, and the diagnostic must point at byte `off`. */
+static void expect_invalid_at(const tw_mod *mod, uint32_t features, const char *prefix,
+                              size_t off, int line) {
+  aotc_diag d;
+  expect_invalid(mod, features, prefix, line);
+  if (decode_validate(mod, features, &d, line) == 0 && d.offset != off)
+    T_FAIL("line %d: \"%s\" at offset 0x%zx, expected 0x%zx", line, d.msg, d.offset, off);
+}
+
 static void expect_valid(const tw_mod *mod, uint32_t features, int line) {
   aotc_diag d;
   int r = decode_validate(mod, features, &d, line);
@@ -62,6 +73,7 @@ static void expect_valid(const tw_mod *mod, uint32_t features, int line) {
 
 #define DEFAULT aotc_features_default()
 #define INVALID(mod, prefix) expect_invalid(&(mod), DEFAULT, prefix, __LINE__)
+#define INVALID_AT(mod, prefix, off) expect_invalid_at(&(mod), DEFAULT, prefix, off, __LINE__)
 #define VALID(mod) expect_valid(&(mod), DEFAULT, __LINE__)
 #define VALID_F(mod, feat) expect_valid(&(mod), feat, __LINE__)
 #define RESET(mod) memset(&(mod), 0, sizeof(mod))
@@ -289,6 +301,17 @@ static void test_duplicate_export(void) {
   TW_SEC(m, 7, 2, 1, 'a', 0, 0, 1, 'a', 2, 0);
   TW_BODY(m, 0, 0x0b);
   INVALID(m, "duplicate export name");
+  /* Exports "b", "a", "a", "b" (memory section 8-12, exports from 16, 4
+  ** bytes each): "a" is taken first, by the third export at 24. */
+  RESET(m);
+  TW_SEC(m, 5, 1, 0, 1);
+  TW_SEC(m, 7, 4, 1, 'b', 2, 0, 1, 'a', 2, 0, 1, 'a', 2, 0, 1, 'b', 2, 0);
+  INVALID_AT(m, "duplicate export name \"a\"", 24);
+  /* Exports "b", "a", "b", "a": "b" at 24 comes before the second "a". */
+  RESET(m);
+  TW_SEC(m, 5, 1, 0, 1);
+  TW_SEC(m, 7, 4, 1, 'b', 2, 0, 1, 'a', 2, 0, 1, 'b', 2, 0, 1, 'a', 2, 0);
+  INVALID_AT(m, "duplicate export name \"b\"", 24);
   /* Names differing in one byte are distinct. */
   ONE_FUNC(m, FT_V_V);
   TW_SEC(m, 7, 3, 1, 'a', 0, 0, 1, 'b', 0, 0, 2, 'a', 'a', 0, 0);
@@ -328,6 +351,65 @@ static void test_multiple_memories(void) {
   RESET(m);
   TW_SEC(m, 5, 1, 0, 1);
   VALID(m);
+}
+
+/*
+** Diagnostics about a memory or table point at its type: the limits flags of
+** a memory, the reference type of a table, imported or defined. "multiple
+** ..." points at the second one. Offsets: the header is bytes 0-7, a section's
+** id and one-byte size follow, so its payload starts 2 bytes after its id.
+*/
+static void test_memory_offsets(void) {
+  tw_mod m;
+  /* Memory section at 8, count at 10, memories at 11 and 13. */
+  RESET(m);
+  TW_SEC(m, 5, 2, 0, 1, 0, 1);
+  INVALID_AT(m, "multiple memories", 13);
+  /* Import section 8-17 (kind at 15, limits at 16); defined memory at 21. */
+  RESET(m);
+  TW_SEC(m, 2, 1, 1, 'm', 1, 'm', 2, 0, 1);
+  TW_SEC(m, 5, 1, 0, 1);
+  INVALID_AT(m, "multiple memories", 21);
+  /* Two imported memories: the second import's limits, at 23. */
+  RESET(m);
+  TW_SEC(m, 2, 2, 1, 'm', 1, 'a', 2, 0, 1, 1, 'm', 1, 'b', 2, 0, 1);
+  INVALID_AT(m, "multiple memories", 23);
+  /* Limits of a defined memory, at 11. */
+  RESET(m);
+  TW_SEC(m, 5, 1, 1, 2, 1);
+  INVALID_AT(m, "size minimum must not be greater than maximum", 11);
+  RESET(m);
+  TW_SEC(m, 5, 1, 0, 0x81, 0x80, 0x04); /* 65537 pages */
+  INVALID_AT(m, "memory size must be at most 65536 pages", 11);
+  /* The second of two memories (multi-memory), at 13. */
+  RESET(m);
+  TW_SEC(m, 5, 2, 0, 1, 1, 2, 1);
+  expect_invalid_at(&m, DEFAULT | AOTC_FEAT_MULTI_MEMORY,
+                    "size minimum must not be greater than maximum", 13, __LINE__);
+  /* Limits of an imported memory, at 16 (the import entry starts at 11). */
+  RESET(m);
+  TW_SEC(m, 2, 1, 1, 'm', 1, 'm', 2, 1, 2, 1);
+  INVALID_AT(m, "size minimum must not be greater than maximum", 16);
+}
+
+static void test_table_offsets(void) {
+  tw_mod m;
+  /* Table section at 8, tables at 11 and 14. */
+  RESET(m);
+  TW_SEC(m, 4, 1, FUNCREF, 1, 2, 1);
+  INVALID_AT(m, "size minimum must not be greater than maximum", 11);
+  RESET(m);
+  TW_SEC(m, 4, 2, FUNCREF, 0, 1, FUNCREF, 1, 2, 1);
+  INVALID_AT(m, "size minimum must not be greater than maximum", 14);
+  /* An imported table's type starts after the kind byte, at 16. */
+  RESET(m);
+  TW_SEC(m, 2, 1, 1, 'm', 1, 't', 1, FUNCREF, 1, 2, 1);
+  INVALID_AT(m, "size minimum must not be greater than maximum", 16);
+  /* Without reference types a second table is one too many. */
+  RESET(m);
+  TW_SEC(m, 4, 2, FUNCREF, 0, 1, FUNCREF, 0, 1);
+  expect_invalid_at(&m, DEFAULT & ~(uint32_t)AOTC_FEAT_REFERENCE_TYPES, "multiple tables", 14,
+                    __LINE__);
 }
 
 /* Unlike memories, several tables are standard since reference types. */
@@ -557,6 +639,8 @@ const t_case aotc_validate_cases[] = {
     {"validate/start_function", test_start_function},
     {"validate/multiple_memories", test_multiple_memories},
     {"validate/multiple_tables", test_multiple_tables},
+    {"validate/memory_offsets", test_memory_offsets},
+    {"validate/table_offsets", test_table_offsets},
     {"validate/alignment", test_alignment},
     {"validate/constant_expression", test_constant_expression},
     {"validate/undeclared_function_reference", test_undeclared_function_reference},
