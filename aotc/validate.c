@@ -206,6 +206,8 @@ static int export_key_cmp(const void *a, const void *b) {
 ** error points at the first export, in module order, whose name was taken. */
 static bool check_export_names(aotc_validator *v) {
   aotc_module *m = v->m;
+  if (m->n_exports < 2)
+    return true;
   export_key *keys = malloc(m->n_exports * sizeof *keys);
   if (!keys)
     return aotc_diag_set(v->diag, AOTC_ENOMEM, AOTC_NO_OFFSET, "out of memory");
