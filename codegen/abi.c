@@ -13,6 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#define CG_MAX_FIELDS 64
+#define CG_FITS(s) _Static_assert(CG_N_##s <= CG_MAX_FIELDS, #s " has too many fields");
+WRT_ABI_STRUCTS(CG_FITS)
+
 #define CG_FIELD_KIND(kind, ctype, name) CG_KIND_##kind,
 #define CG_STRUCT_KINDS(s) static const uint8_t kinds_##s[] = {WRT_FIELDS_##s(CG_FIELD_KIND)};
 WRT_ABI_STRUCTS(CG_STRUCT_KINDS)
@@ -62,7 +66,7 @@ static uint32_t *offsets_of(cg_abi *a, unsigned s) {
 
 void cg_abi_init(cg_abi *a, LLVMContextRef c, LLVMTargetDataRef td) {
   for (unsigned s = 0; s < CG_S_COUNT; s++) {
-    LLVMTypeRef fields[64];
+    LLVMTypeRef fields[CG_MAX_FIELDS];
     for (unsigned i = 0; i < structs[s].n; i++)
       fields[i] = kind_type(a, c, structs[s].kinds[i]);
     a->types[s] = LLVMStructTypeInContext(c, fields, structs[s].n, false);

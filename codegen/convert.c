@@ -32,9 +32,9 @@ static LLVMValueRef trunc_checked(cg_func *f, LLVMValueRef x, LLVMTypeRef to, bo
     hi = ldexp(1.0, (int)bits);
   }
   cg_trap_if(f, LLVMBuildFCmp(u->b, LLVMRealUNO, x, x, ""), WRT_TRAP_INVALID_CONVERSION);
-  LLVMValueRef in_range =
-      LLVMBuildAnd(u->b, LLVMBuildFCmp(u->b, LLVMRealOGT, x, LLVMConstReal(ft, lo), ""),
-                   LLVMBuildFCmp(u->b, LLVMRealOLT, x, LLVMConstReal(ft, hi), ""), "");
+  LLVMValueRef below = LLVMBuildFCmp(u->b, LLVMRealOLT, x, LLVMConstReal(ft, hi), "");
+  LLVMValueRef above = LLVMBuildFCmp(u->b, LLVMRealOGT, x, LLVMConstReal(ft, lo), "");
+  LLVMValueRef in_range = LLVMBuildAnd(u->b, above, below, "");
   cg_trap_if(f, LLVMBuildNot(u->b, in_range, ""), WRT_TRAP_INT_OVERFLOW);
   return is_signed ? LLVMBuildFPToSI(u->b, x, to, "") : LLVMBuildFPToUI(u->b, x, to, "");
 }

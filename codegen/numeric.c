@@ -32,8 +32,9 @@ static LLVMValueRef divrem(cg_func *f, LLVMTypeRef t, LLVMOpcode op, LLVMValueRe
   unsigned bits = LLVMGetIntTypeWidth(t);
   LLVMValueRef min = LLVMConstInt(t, UINT64_C(1) << (bits - 1), false);
   if (op == LLVMSDiv) {
-    LLVMValueRef ovf = LLVMBuildAnd(u->b, LLVMBuildICmp(u->b, LLVMIntEQ, a, min, ""),
-                                    LLVMBuildICmp(u->b, LLVMIntEQ, b, m1, ""), "");
+    LLVMValueRef b_m1 = LLVMBuildICmp(u->b, LLVMIntEQ, b, m1, "");
+    LLVMValueRef a_min = LLVMBuildICmp(u->b, LLVMIntEQ, a, min, "");
+    LLVMValueRef ovf = LLVMBuildAnd(u->b, a_min, b_m1, "");
     cg_trap_if(f, ovf, WRT_TRAP_INT_OVERFLOW);
   } else if (op == LLVMSRem) {
     /* INT_MIN % -1 is UB in LLVM but 0 in Wasm: x % -1 == x % 1 == 0. */

@@ -168,7 +168,8 @@ static LLVMValueRef fbinop(cg_func *f, LLVMOpcode opc, LLVMValueRef a, LLVMValue
     return LLVMBuildBinOp(u->b, opc, a, b, "");
   LLVMValueRef r = LLVMGetPoison(LLVMTypeOf(a));
   for (unsigned i = 0; i < 4; i++) {
-    LLVMValueRef x = LLVMBuildBinOp(u->b, opc, vfp_lane(f, a, i), vfp_lane(f, b, i), "");
+    LLVMValueRef bi = vfp_lane(f, b, i), ai = vfp_lane(f, a, i);
+    LLVMValueRef x = LLVMBuildBinOp(u->b, opc, ai, bi, "");
     r = LLVMBuildInsertElement(u->b, r, x, cg_const_i32(u, i), "");
   }
   return r;
@@ -181,7 +182,8 @@ static LLVMValueRef fcmp(cg_func *f, LLVMRealPredicate p, LLVMValueRef a, LLVMVa
     return LLVMBuildFCmp(u->b, p, a, b, "");
   LLVMValueRef r = LLVMGetPoison(LLVMVectorType(u->i1, 4));
   for (unsigned i = 0; i < 4; i++) {
-    LLVMValueRef c = LLVMBuildFCmp(u->b, p, vfp_lane(f, a, i), vfp_lane(f, b, i), "");
+    LLVMValueRef bi = vfp_lane(f, b, i), ai = vfp_lane(f, a, i);
+    LLVMValueRef c = LLVMBuildFCmp(u->b, p, ai, bi, "");
     r = LLVMBuildInsertElement(u->b, r, c, cg_const_i32(u, i), "");
   }
   return r;
@@ -442,8 +444,9 @@ static bool bitwise(cg_func *f, aotc_op op) {
     return true;
   case AOTC_OP_V128_BITSELECT:
     c = cg_pop(f), b = cg_pop(f), a = cg_pop(f);
-    push_vec(f, LLVMBuildOr(u->b, LLVMBuildAnd(u->b, a, c, ""),
-                            LLVMBuildAnd(u->b, b, LLVMBuildNot(u->b, c, ""), ""), ""));
+    b = LLVMBuildAnd(u->b, b, LLVMBuildNot(u->b, c, ""), "");
+    a = LLVMBuildAnd(u->b, a, c, "");
+    push_vec(f, LLVMBuildOr(u->b, a, b, ""));
     return true;
   default: /* any_true */
     a = LLVMBuildBitCast(u->b, cg_pop(f), LLVMIntTypeInContext(u->ctx, 128), "");
@@ -632,7 +635,8 @@ static LLVMValueRef q15mulr(cg_func *f) {
   cg_unit *u = f->u;
   LLVMTypeRef vt = vec_type(u, SH_I16);
   LLVMValueRef b = pop_as(f, SH_I16), a = pop_as(f, SH_I16);
-  LLVMValueRef p = LLVMBuildMul(u->b, ext(f, a, true), ext(f, b, true), "");
+  LLVMValueRef wb = ext(f, b, true), wa = ext(f, a, true);
+  LLVMValueRef p = LLVMBuildMul(u->b, wa, wb, "");
   p = LLVMBuildAdd(u->b, p, const_splat(LLVMTypeOf(p), 0x4000), "");
   p = LLVMBuildAShr(u->b, p, const_splat(LLVMTypeOf(p), 15), "");
   LLVMValueRef r = LLVMBuildTrunc(u->b, p, vt, "");
@@ -764,7 +768,8 @@ static LLVMValueRef minmax(cg_func *f, shape s, bool is_max, LLVMValueRef a, LLV
   /* NaN lanes: all ones, then the payload below the quiet bit cleared. */
   LLVMValueRef nan = LLVMBuildSExt(u->b, LLVMBuildFCmp(u->b, LLVMRealUNO, a, b, ""), it, "");
   LLVMValueRef payload = LLVMBuildLShr(u->b, nan, const_splat(it, s == SH_F32 ? 10 : 13), "");
-  m = LLVMBuildAnd(u->b, LLVMBuildOr(u->b, m, nan, ""), LLVMBuildNot(u->b, payload, ""), "");
+  LLVMValueRef keep = LLVMBuildNot(u->b, payload, "");
+  m = LLVMBuildAnd(u->b, LLVMBuildOr(u->b, m, nan, ""), keep, "");
   return LLVMBuildBitCast(u->b, m, vec_type(u, s), "");
 }
 
