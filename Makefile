@@ -72,13 +72,14 @@ BENCH_VALIDATE := $(B)/bin/bench_validate
 TEST_HOST := $(B)/bin/test_host
 TEST_EMBED := $(B)/bin/test_embed
 TEST_CG := $(B)/bin/test_cg
+GEN_HOSTILE := $(B)/bin/gen_hostile
 BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_WRT) $(TEST_HOST) \
         $(TEST_EMBED) $(TEST_CG)
 
 .PHONY: install uninstall bench all deps check check-deps check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
         check-spec-validate check-spec-guard check-spec-explicit check-cross check-cross-host \
         check-spec-aarch64 check-programs check-programs-levels check-programs-cross check-install \
-        check-headers check-wast check-fuzz-diff fuzz-diff \
+        check-headers check-wast check-hostile check-fuzz-diff fuzz-diff \
         check-realworld \
         asan release format format-check
 all: $(BINS)
@@ -184,11 +185,17 @@ $(BENCH_VALIDATE): $(O)/test/bench/bench_validate.o $(LIBAOTC)
 # Host tests: Wasm modules in test/host/*.wat, compiled by our own wasm2obj
 # (prefix = file stem) and linked into one C host with the runtime.
 HOST_WAT := $(sort $(wildcard test/host/*.wat))
-HOST_MOD_OBJ := $(HOST_WAT:test/host/%.wat=$(B)/test/host/%.o)
+HOST_MOD_OBJ := $(HOST_WAT:test/host/%.wat=$(B)/test/host/%.o) $(B)/test/host/bigframe.o
 $(B)/test/host/%.o: test/host/%.wat $(WASM2OBJ)
 	@mkdir -p $(@D)
 	wat2wasm $< -o $(@:.o=.wasm)
 	$(WASM2OBJ) --name=$* --header=$(@:.o=.h) $(@:.o=.wasm) -o $@
+
+# A hostile frame (65,000 locals), generated and compiled at -O0 (see gen_hostile.c).
+$(B)/test/host/bigframe.o: $(GEN_HOSTILE) $(WASM2OBJ)
+	@mkdir -p $(@D)/gen
+	$(GEN_HOSTILE) $(@D)/gen
+	$(WASM2OBJ) -O0 --name=bigframe $(@D)/gen/bigframe.wasm -o $@
 
 $(TEST_HOST): $(patsubst %.c,$(O)/%.o,$(sort $(wildcard test/host/*.c))) $(HOST_MOD_OBJ) $(LIBRT)
 	@mkdir -p $(@D)
@@ -232,7 +239,7 @@ check: deps
 	@rm -rf $(T)/logs && mkdir -p $(T)/logs
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) -k check-deps check-unit check-golden \
 	  check-spec-validate check-spec-guard check-spec-explicit check-cross-host check-spec-aarch64 \
-	  check-wast check-fuzz-diff check-programs check-programs-levels check-programs-cross \
+	  check-wast check-hostile check-fuzz-diff check-programs check-programs-levels check-programs-cross \
 	  check-install check-headers fuzz-smoke; \
 	  scripts/summarize $(T)/logs
 
@@ -273,10 +280,10 @@ check-spec-guard check-spec-explicit: check-spec-%: $(WRT_WAST)
 
 # Cross targets (aarch64, riscv64, armv7): the runtime and the host integration
 # test, cross-compiled and run under qemu-user (seconds; part of check).
-check-cross-host: $(WASM2OBJ)
+check-cross-host: $(WASM2OBJ) $(GEN_HOSTILE)
 	@scripts/install-deps --cross
 	@mkdir -p $(T)/logs
-	@scripts/check-cross $(WASM2OBJ) $(B)/cross > $(T)/logs/cross.log 2>&1; rc=$$?; \
+	@GEN_HOSTILE=$(GEN_HOSTILE) scripts/check-cross $(WASM2OBJ) $(B)/cross > $(T)/logs/cross.log 2>&1; rc=$$?; \
 	  grep ': test_host' $(T)/logs/cross.log; exit $$rc
 
 # `make check-cross` (#6): the host tests and the whole spec suite on every
@@ -322,6 +329,18 @@ check-wast: $(WRT_WAST) $(foreach t,$(WAST_TARGETS),$(B)/cross-exec/$(t)/wrt-exe
 	  tail -n 1 $(T)/logs/wast.log | sed 's/^/wast (own scripts, -O0..3, both modes, 3 targets): /'; \
 	  exit $$rc
 
+# The hostile-module set (scripts/check-hostile): escapes and exhaustion
+# attempts, hand-written (test/hostile/*.wast) and generated (gen_hostile).
+$(GEN_HOSTILE): test/hostile/gen_hostile.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $< -o $@
+check-hostile: $(WASM2OBJ) $(WRT_WAST) $(GEN_HOSTILE)
+	@mkdir -p $(T)/logs
+	@scripts/check-hostile $(WASM2OBJ) $(WRT_WAST) $(GEN_HOSTILE) $(T)/hostile \
+	  > $(T)/logs/hostile.log 2>&1; rc=$$?; \
+	  grep -E '^FAIL' $(T)/logs/hostile.log | head -n 20; \
+	  tail -n 1 $(T)/logs/hostile.log | sed 's/^/hostile modules: /'; exit $$rc
+
 # Differential execution against binaryen's interpreter (scripts/fuzz-diff):
 # random modules from `wasm-opt -ttf`, every export's result, trap, logged
 # values and memory hash compared. check runs a smoke of FUZZ_DIFF_SMOKE
@@ -330,6 +349,7 @@ check-wast: $(WRT_WAST) $(foreach t,$(WAST_TARGETS),$(B)/cross-exec/$(t)/wrt-exe
 FUZZ_DIFF_SMOKE ?= 40
 FUZZ_DIFF_COUNT ?= 500
 FUZZ_DIFF_SEED ?= 1
+FUZZ_DIFF_MODES ?= guard explicit
 check-fuzz-diff: $(WRT_WAST)
 	@mkdir -p $(T)/logs
 	@rm -rf $(T)/fuzz-diff
@@ -338,10 +358,12 @@ check-fuzz-diff: $(WRT_WAST)
 	  grep -E '^FAIL' $(T)/logs/fuzz-diff.log | head -n 20; \
 	  tail -n 1 $(T)/logs/fuzz-diff.log | sed 's/^/fuzz-diff (vs binaryen, -O0 -O2, both modes): /'; \
 	  exit $$rc
+# `make fuzz-diff FUZZ_SECONDS=3600` runs for a time instead of a count.
+FUZZ_DIFF_LIMIT = $(if $(filter command line environment,$(origin FUZZ_SECONDS)),--seconds=$(FUZZ_SECONDS),--count=$(FUZZ_DIFF_COUNT))
 fuzz-diff: $(WRT_WAST)
 	@scripts/install-deps
-	@scripts/fuzz-diff --count=$(FUZZ_DIFF_COUNT) --seed=$(FUZZ_DIFF_SEED) --jobs=$(JOBS) \
-	  $(WRT_WAST) $(B)/fuzz-diff
+	@scripts/fuzz-diff $(FUZZ_DIFF_LIMIT) --seed=$(FUZZ_DIFF_SEED) --modes="$(FUZZ_DIFF_MODES)" \
+	  --jobs=$(JOBS) $(WRT_WAST) $(B)/fuzz-diff
 
 # Under ASan the runtime library is instrumented: executables made by
 # wasm2obj --exe (host target) must link the sanitizer runtime too.

@@ -212,18 +212,21 @@ static bool prologue(cg_func *f) {
       f->local_types[k++] = c->decls[d].type;
   for (uint32_t i = 0; i < n; i++)
     f->locals[i] = LLVMBuildAlloca(u->b, cg_valtype(u, f->local_types[i]), "");
-  for (uint32_t i = 0; i < n; i++) {
-    LLVMValueRef v = i < f->ft->n_params ? LLVMGetParam(f->fn, i + 1)
-                                         : LLVMConstNull(cg_valtype(u, f->local_types[i]));
-    LLVMBuildStore(u->b, v, f->locals[i]);
-  }
-  /* spec: call stack exhaustion traps. The limit word belongs to the store. */
+  /* spec: call stack exhaustion traps. The limit word belongs to the store.
+  ** The SP here is below the whole frame, and the check comes before any
+  ** store into it; a frame too big for the stack left is caught by stack
+  ** probes (unit.c) and the runtime's fault handler. */
   LLVMValueRef limit_p = cg_load_invariant(f, u->ptr, cg_vmctx_gep(f, WRT_VMCTX_STACK_LIMIT * u->ptr_size), "");
   LLVMValueRef limit = cg_load(f, u->intptr, limit_p, "stack_limit");
   LLVMTypeRef ov[1] = {u->ptr};
   LLVMValueRef sp = cg_call_intrinsic(f, "llvm.stacksave", ov, 1, NULL, 0);
   LLVMValueRef spi = LLVMBuildPtrToInt(u->b, sp, u->intptr, "");
   cg_trap_if(f, LLVMBuildICmp(u->b, LLVMIntULT, spi, limit, ""), WRT_TRAP_STACK_EXHAUSTED);
+  for (uint32_t i = 0; i < n; i++) {
+    LLVMValueRef v = i < f->ft->n_params ? LLVMGetParam(f->fn, i + 1)
+                                         : LLVMConstNull(cg_valtype(u, f->local_types[i]));
+    LLVMBuildStore(u->b, v, f->locals[i]);
+  }
   return true;
 }
 

@@ -150,9 +150,21 @@ static void types_init(cg_unit *u) {
   cg_abi_init(&u->abi, c, u->td);
 }
 
+/* Frames of more than a page are probed page by page from the top where
+** LLVM 19 can (x86_64, aarch64): a frame too big for the stack left then
+** faults in the guard page under the stack, which the runtime turns into "call
+** stack exhausted", and never reaches past it into another mapping. riscv64
+** and armv7 rely on the prologue check alone (docs/ABI.md). */
+static bool stack_probes(const cg_unit *u) {
+  return u->arch == CG_ARCH_X86_64 || u->arch == CG_ARCH_AARCH64;
+}
+
 static void add_fn_attrs(cg_unit *u, LLVMValueRef fn) {
   LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                           LLVMCreateStringAttribute(u->ctx, "frame-pointer", 13, "all", 3));
+  if (stack_probes(u))
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateStringAttribute(u->ctx, "probe-stack", 11, "inline-asm", 10));
   LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                           LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
   LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,

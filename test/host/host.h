@@ -19,6 +19,7 @@ extern const wrt_module_desc refs_imp__module;
 extern const wrt_module_desc refs_bad__module;
 extern const wrt_module_desc multi__module;
 extern const wrt_module_desc tblhost__module;
+extern const wrt_module_desc bigframe__module; /* generated: test/hostile/gen_hostile.c */
 
 /* Guard-page traps need the runtime's own SIGSEGV handler, which ASan
 ** replaces with its own; those cases are skipped under ASan. */

@@ -1,0 +1,25 @@
+;; Hostile modules: unbounded recursion, directly, mutually and through
+;; call_indirect, with values live across every call. Each must trap "call
+;; stack exhausted"; the runtime must recover and run the next call normally.
+(module
+  (memory 1)
+  (table 1 funcref)
+  (elem (i32.const 0) $ind)
+  (func $deep (export "deep") (param i32) (result i32) (local v128)
+    (local.set 1 (v128.load (i32.const 0)))
+    (i32.add (call $deep (i32.add (local.get 0) (i32.const 1)))
+             (i8x16.extract_lane_u 0 (local.get 1))))
+  (func $a (export "mutual") (param i64) (result i64)
+    (i64.add (call $b (local.get 0)) (i64.const 1)))
+  (func $b (param i64) (result i64)
+    (i64.mul (call $a (local.get 0)) (i64.const 2)))
+  (func $ind (export "indirect") (param i32) (result i32)
+    (i32.add (i32.const 1) (call_indirect (param i32) (result i32) (local.get 0) (i32.const 0))))
+  (func (export "ok") (result i32) (i32.const 1))
+)
+(assert_exhaustion (invoke "deep" (i32.const 0)) "call stack exhausted")
+(assert_return (invoke "ok") (i32.const 1))
+(assert_exhaustion (invoke "mutual" (i64.const 0)) "call stack exhausted")
+(assert_exhaustion (invoke "indirect" (i32.const 0)) "call stack exhausted")
+(assert_return (invoke "ok") (i32.const 1))
+(assert_exhaustion (invoke "deep" (i32.const 0)) "call stack exhausted")

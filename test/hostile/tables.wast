@@ -1,0 +1,23 @@
+;; Hostile modules: huge and out-of-range table operations.
+(module
+  (table $t 2 funcref)
+  (func $f (result i32) (i32.const 1))
+  (elem (table $t) (i32.const 0) func $f)
+  (func (export "call") (param i32) (result i32) (call_indirect (result i32) (local.get 0)))
+  (func (export "get") (param i32) (result funcref) (table.get $t (local.get 0)))
+  (func (export "grow") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0)))
+  (func (export "fill") (param i32 i32) (table.fill $t (local.get 0) (ref.null func) (local.get 1)))
+  (func (export "copy") (param i32 i32 i32) (table.copy $t $t (local.get 0) (local.get 1) (local.get 2)))
+)
+(assert_return (invoke "call" (i32.const 0)) (i32.const 1))
+(assert_trap (invoke "call" (i32.const 1)) "uninitialized element")
+(assert_trap (invoke "call" (i32.const -1)) "undefined element")
+(assert_trap (invoke "call" (i32.const 2)) "undefined element")
+(assert_trap (invoke "get" (i32.const -1)) "out of bounds table access")
+(assert_trap (invoke "fill" (i32.const 1) (i32.const -1)) "out of bounds table access")
+(assert_trap (invoke "copy" (i32.const 0) (i32.const 1) (i32.const -1)) "out of bounds table access")
+(assert_return (invoke "call" (i32.const 0)) (i32.const 1))
+;; Growing by 2^32-1 or past the runtime's limit fails cleanly (-1).
+(assert_return (invoke "grow" (i32.const -1)) (i32.const -1))
+(assert_return (invoke "grow" (i32.const 0x7fffffff)) (i32.const -1))
+(assert_return (invoke "grow" (i32.const 0)) (i32.const 2))
