@@ -89,9 +89,15 @@ function mixValue(h, text) {
   else if (/^-?\d+$/.test(text) && BigInt(text) < 2n ** 63n && BigInt(text) >= -(2n ** 63n))
     v = BigInt.asUintN(64, BigInt(text));
   else {
-    const d = new DataView(new ArrayBuffer(8));
-    d.setFloat64(0, text === 'inf' ? Infinity : text === '-inf' ? -Infinity : Number(text));
-    v = d.getBigUint64(0);
+    // A float; large integral ones print in exponent form ("-7320967456368768e3").
+    const x = text === 'inf' ? Infinity : text === '-inf' ? -Infinity : Number(text);
+    if (Number.isInteger(x) && x >= -(2 ** 63) && x < 2 ** 63) {
+      v = BigInt.asUintN(64, BigInt(x));
+    } else {
+      const d = new DataView(new ArrayBuffer(8));
+      d.setFloat64(0, x);
+      v = d.getBigUint64(0);
+    }
   }
   return (h * HASH_MUL + v) & MASK64;
 }
