@@ -79,7 +79,7 @@ BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_W
 .PHONY: install uninstall bench all deps check check-deps check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
         check-spec-validate check-spec-guard check-spec-explicit check-cross check-cross-host \
         check-spec-aarch64 check-programs check-programs-levels check-programs-cross check-install \
-        check-headers check-wast check-hostile check-fuzz-diff fuzz-diff \
+        check-headers check-wast check-hostile check-fuzz-diff fuzz-diff fuzz-wasi fuzz-wasi-smoke \
         check-realworld \
         asan release format format-check
 all: $(BINS)
@@ -240,7 +240,7 @@ check: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) -k check-deps check-unit check-golden \
 	  check-spec-validate check-spec-guard check-spec-explicit check-cross-host check-spec-aarch64 \
 	  check-wast check-hostile check-fuzz-diff check-programs check-programs-levels check-programs-cross \
-	  check-install check-headers fuzz-smoke; \
+	  check-install check-headers fuzz-smoke fuzz-wasi-smoke; \
 	  scripts/summarize $(T)/logs
 
 check-unit: $(TEST_AOTC) $(TEST_WRT) $(TEST_HOST) $(TEST_EMBED) $(TEST_CG)
@@ -443,6 +443,34 @@ fuzz-smoke: $(FUZZ_BIN) check-spec-validate
 
 fuzz: $(FUZZ_BIN)
 	@scripts/fuzz-run $(FUZZ_BIN) $${FUZZ_SECONDS:-600} $(FUZZ_B) $(T)/spec
+
+# The WASI fuzzer (test/fuzz/fuzz_wasi.c): random calls of every WASI function
+# against a scratch tree. The runtime is built with the fuzzing flags; the guest
+# module test/fuzz/wasi_calls.wat is compiled by our own wasm2obj, with --header.
+# check runs a 30 s smoke with a fixed seed and a fresh corpus; `make fuzz-wasi
+# FUZZ_SECONDS=N` a longer run (default 600) whose corpus and crashes stay in
+# $(FUZZ_B)/wasi/.
+FUZZ_WASI := $(FUZZ_B)/fuzz_wasi
+FUZZ_WASI_SMOKE ?= 30
+FUZZ_WASI_RUN := scripts/fuzz-run --max-len=4096
+$(FUZZ_B)/wasi_calls.o: test/fuzz/wasi_calls.wat $(WASM2OBJ)
+	@mkdir -p $(@D)
+	wat2wasm $< -o $(@:.o=.wasm)
+	$(WASM2OBJ) --name=wasi_calls --header=$(@:.o=.h) $(@:.o=.wasm) -o $@
+$(FUZZ_WASI): test/fuzz/fuzz_wasi.c $(FUZZ_B)/wasi_calls.o $(RT_SRC) $(RT_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -D_GNU_SOURCE -Ilibwrt-rt -Ilibwrt-rt/include -I$(FUZZ_B) $(WARN) $(FUZZ_FLAGS) \
+	  test/fuzz/fuzz_wasi.c $(RT_SRC) $(FUZZ_B)/wasi_calls.o -lm -o $@
+
+fuzz-wasi-smoke: $(FUZZ_WASI)
+	@mkdir -p $(T)/logs
+	@rm -rf $(T)/fuzz-wasi
+	@$(FUZZ_WASI_RUN) --seed=1 $(FUZZ_WASI) $(FUZZ_WASI_SMOKE) $(T)/fuzz-wasi \
+	  > $(T)/logs/fuzz-wasi.log 2>&1; rc=$$?; \
+	  tail -n 1 $(T)/logs/fuzz-wasi.log | sed 's/^/fuzz-wasi: /'; exit $$rc
+
+fuzz-wasi: $(FUZZ_WASI)
+	@$(FUZZ_WASI_RUN) $(FUZZ_WASI) $${FUZZ_SECONDS:-600} $(FUZZ_B)/wasi
 
 # ------------------------------------------------------------------ demo
 demo: deps
