@@ -22,8 +22,12 @@ static void emit_call(cg_func *f, LLVMTypeRef fty, LLVMValueRef callee, LLVMValu
   if (ft->n_results == 1) {
     cg_push(f, r);
   } else {
-    for (uint32_t i = 0; i < ft->n_results; i++)
-      cg_push(f, LLVMBuildExtractValue(u->b, r, i, ""));
+    for (uint32_t i = 0; i < ft->n_results; i++) {
+      LLVMValueRef v = LLVMBuildExtractValue(u->b, r, i, "");
+      if (cg_result_as_bits(u, ft, i))
+        v = LLVMBuildBitCast(u->b, v, cg_valtype(u, ft->results[i]), "");
+      cg_push(f, v);
+    }
   }
 }
 

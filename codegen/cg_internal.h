@@ -173,6 +173,10 @@ LLVMTypeRef cg_libcall_type(cg_unit *u, enum cg_libcall which);
 LLVMTypeRef cg_valtype(cg_unit *u, aotc_valtype t);
 /* signature.c: the wasm-call LLVM type of a signature. */
 LLVMTypeRef cg_wasm_functype(cg_unit *u, const aotc_functype *ft);
+/* signature.c: whether result i of ft travels as its bits (x86-64, see there),
+** and the integer type it then has. */
+bool cg_result_as_bits(const cg_unit *u, const aotc_functype *ft, uint32_t i);
+LLVMTypeRef cg_bits_type(cg_unit *u, aotc_valtype t);
 LLVMValueRef cg_const_i32(cg_unit *u, uint32_t v);
 LLVMValueRef cg_const_i64(cg_unit *u, uint64_t v);
 /* Zeroed room for n elements, released when the function's lowering ends. */

@@ -92,8 +92,12 @@ void cg_return_values(cg_func *f, uint32_t n, LLVMValueRef *vals) {
   } else {
     LLVMTypeRef rt = LLVMGetReturnType(LLVMGlobalGetValueType(f->fn));
     LLVMValueRef agg = LLVMGetUndef(rt);
-    for (uint32_t i = 0; i < n; i++)
-      agg = LLVMBuildInsertValue(u->b, agg, vals[i], i, "");
+    for (uint32_t i = 0; i < n; i++) {
+      LLVMValueRef v = vals[i];
+      if (cg_result_as_bits(u, f->ft, i))
+        v = LLVMBuildBitCast(u->b, v, cg_bits_type(u, f->ft->results[i]), "");
+      agg = LLVMBuildInsertValue(u->b, agg, v, i, "");
+    }
     LLVMBuildRet(u->b, agg);
   }
 }

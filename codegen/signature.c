@@ -9,8 +9,35 @@
 
 _Static_assert(sizeof(wrt_raw) == TRAMP_SLOT_BYTES, "trampolines use wrt_raw slots");
 
+/*
+** Whether result i of several travels as an integer with its bits. On x86-64
+** LLVM returns an f32/f64 field of a result struct in XMM0 or XMM1, and once
+** both are taken (by earlier f32, f64 or v128 fields) in the x87 registers
+** ST0 and ST1, which turn a signalling NaN into a quiet one. Those fields are
+** i32/i64 instead (the bits are all the trampolines and P__cabi store).
+*/
+bool cg_result_as_bits(const cg_unit *u, const aotc_functype *ft, uint32_t i) {
+  if (u->arch != CG_ARCH_X86_64 || ft->n_results < 2)
+    return false;
+  uint32_t xmm = 0;
+  for (uint32_t j = 0; j <= i; j++) {
+    aotc_valtype t = ft->results[j];
+    bool fp = t == AOTC_F32 || t == AOTC_F64;
+    if (j == i)
+      return fp && xmm >= 2;
+    if (t == AOTC_V128 || (fp && xmm < 2))
+      xmm++;
+  }
+  return false;
+}
+
+/* An f32/f64 result as the integer with its bits. */
+LLVMTypeRef cg_bits_type(cg_unit *u, aotc_valtype t) {
+  return t == AOTC_F32 ? u->i32 : u->i64;
+}
+
 /* wasm-call: ret f(ptr vmctx, params...); 0 results: void, 1: the value,
-** several: a literal struct of the results (ABI.md). */
+** several: a literal struct of the results (ABI.md; cg_result_as_bits). */
 LLVMTypeRef cg_wasm_functype(cg_unit *u, const aotc_functype *ft) {
   aotc_arena_mark mark = aotc_arena_get_mark(u->arena);
   LLVMTypeRef *ps = cg_alloc(u, (size_t)ft->n_params + 1, sizeof *ps);
@@ -25,7 +52,8 @@ LLVMTypeRef cg_wasm_functype(cg_unit *u, const aotc_functype *ft) {
   } else {
     LLVMTypeRef *rs = cg_alloc(u, ft->n_results, sizeof *rs);
     for (uint32_t i = 0; i < ft->n_results; i++)
-      rs[i] = cg_valtype(u, ft->results[i]);
+      rs[i] = cg_result_as_bits(u, ft, i) ? cg_bits_type(u, ft->results[i])
+                                          : cg_valtype(u, ft->results[i]);
     ret = LLVMStructTypeInContext(u->ctx, rs, ft->n_results, false);
   }
   LLVMTypeRef t = LLVMFunctionType(ret, ps, ft->n_params + 1, false);

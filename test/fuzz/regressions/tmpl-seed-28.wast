@@ -1,0 +1,42 @@
+;; fuzz-diff --source=templates seed 28, reduced (mv65/mvx66), then extended by hand. On x86-64
+;; LLVM returns the f32/f64 fields of a result struct in XMM0 and XMM1, and once both are taken
+;; (by earlier f32, f64 or v128 results) in the x87 registers ST0 and ST1, whose loads make a
+;; signalling NaN quiet: a third f64 result 0x7ff4000000000000 came back as 0x7ffc000000000000.
+;; -O2 inlined the direct call and hid it; call_indirect and exported functions (entered
+;; through the entry trampoline) kept it at every level. Such fields now travel as integers.
+(module
+  (type $t3 (func (param i32) (result f64 f32 f64)))
+  (type $t4 (func (param i32) (result f32 f64 f32 f64)))
+  (table 2 funcref)
+  (elem (i32.const 0) $three $four)
+  (func $mv65 (param $c i32) (param $p0 v128) (param $p1 v128) (param $p2 f64) (result f64 f32 f64) (local $fuel i32)
+    (local.set $fuel (i32.const 1))
+    (f64.const -0x1.98b267d4d3daap312) (f32.const -0x1.000000p31) (f64.const nan:0x4000000000000))
+  (func $mvx66 (export "mvx66") (param $p0 i32) (param $p1 v128) (param $p2 v128) (param $p3 f64) (result i64 i32 i64) (local $l0 f64) (local $l1 f32) (local $l2 f64)
+    (call $mv65 (local.get $p0) (local.get $p1) (local.get $p2) (local.get $p3))
+    (local.set $l2) (local.set $l1) (local.set $l0)
+    (i64.reinterpret_f64 (local.get $l0)) (i32.reinterpret_f32 (local.get $l1)) (i64.reinterpret_f64 (local.get $l2)))
+  (func $three (type $t3) (f64.const nan:0x4000000000001) (f32.const nan:0x200001) (f64.const nan:0x4000000000002))
+  (func $four (type $t4)
+    (f32.const nan:0x200003) (f64.const -nan:0x4000000000003) (f32.const -nan:0x200004) (f64.const nan:0x4000000000004))
+  (func $vecs (param f64 f32) (result v128 v128 f64 f32 i64)
+    (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8) (local.get 0) (local.get 1) (i64.const -1))
+  (func (export "indirect3") (param i32) (result i64 i32 i64) (local f64 f32 f64)
+    (call_indirect (type $t3) (local.get 0) (local.get 0))
+    (local.set 3) (local.set 2) (local.set 1)
+    (i64.reinterpret_f64 (local.get 1)) (i32.reinterpret_f32 (local.get 2)) (i64.reinterpret_f64 (local.get 3)))
+  (func (export "indirect4") (param i32) (result i32 i64 i32 i64) (local f32 f64 f32 f64)
+    (call_indirect (type $t4) (local.get 0) (local.get 0))
+    (local.set 4) (local.set 3) (local.set 2) (local.set 1)
+    (i32.reinterpret_f32 (local.get 1)) (i64.reinterpret_f64 (local.get 2))
+    (i32.reinterpret_f32 (local.get 3)) (i64.reinterpret_f64 (local.get 4)))
+  (func (export "four") (result f32 f64 f32 f64) (call $four (i32.const 0)))
+  (func (export "vecs") (param f64 f32) (result v128 v128 f64 f32 i64) (call $vecs (local.get 0) (local.get 1)))
+)
+(assert_return (invoke "mvx66" (i32.const -2) (v128.const i32x4 0x2f598b3d 0xbca83e44 0xb8121c92 0x5bf174b2) (v128.const i32x4 0xe8022afa 0x4acc1d17 0x8254b28f 0xb91dada9) (f64.const 0x1.0000000000000p32)) (i64.const 15238363811612016042) (i32.const 3472883712) (i64.const 9219994337134247936))
+(assert_return (invoke "indirect3" (i32.const 0)) (i64.const 0x7ff4000000000001) (i32.const 0x7fa00001) (i64.const 0x7ff4000000000002))
+(assert_trap (invoke "indirect3" (i32.const 1)) "indirect call type mismatch")
+(assert_return (invoke "indirect4" (i32.const 1)) (i32.const 0x7fa00003) (i64.const 0xfff4000000000003) (i32.const 0xffa00004) (i64.const 0x7ff4000000000004))
+(assert_return (invoke "four") (f32.const nan:0x200003) (f64.const -nan:0x4000000000003) (f32.const -nan:0x200004) (f64.const nan:0x4000000000004))
+(assert_return (invoke "vecs" (f64.const nan:0x4000000000005) (f32.const -nan:0x200005))
+  (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8) (f64.const nan:0x4000000000005) (f32.const -nan:0x200005) (i64.const -1))
