@@ -173,6 +173,9 @@ LLVMTypeRef cg_libcall_type(cg_unit *u, enum cg_libcall which);
 LLVMTypeRef cg_valtype(cg_unit *u, aotc_valtype t);
 /* signature.c: the wasm-call LLVM type of a signature. */
 LLVMTypeRef cg_wasm_functype(cg_unit *u, const aotc_functype *ft);
+/* numeric.c: a Wasm float comparison (hidden from AArch64's min/max
+** matching, see there). */
+LLVMValueRef cg_fcmp(cg_func *f, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b);
 /* signature.c: whether result i of ft travels as its bits (x86-64, see there),
 ** and the integer type it then has. */
 bool cg_result_as_bits(const cg_unit *u, const aotc_functype *ft, uint32_t i);

@@ -156,13 +156,36 @@ static LLVMValueRef float_binop(cg_func *f, LLVMTypeRef t, unsigned k, LLVMValue
   return identity_const(a) || identity_const(b) ? cg_quiet_nan(f, r) : r;
 }
 
+/*
+** A Wasm float comparison, whose operands a select may then pick from
+** (select, if/else, pmin/pmax). AArch64's instruction selection turns
+** select(a < b, a, b) and its kin into fminnm/fmaxnm when it can tell that one
+** operand is never a NaN (a constant, say), and those make a signalling NaN
+** in the other operand quiet: the result is a NaN where the select gives the
+** constant. There the first operand that is not a constant is compared
+** through an empty inline asm ("w": a SIMD&FP register, tied): no
+** instruction, but the comparison no longer has the select's operands.
+*/
+LLVMValueRef cg_fcmp(cg_func *f, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b) {
+  cg_unit *u = f->u;
+  if (u->arch == CG_ARCH_AARCH64 && !(LLVMIsConstant(a) && LLVMIsConstant(b))) {
+    LLVMValueRef *x = LLVMIsConstant(a) ? &b : &a;
+    LLVMTypeRef t = LLVMTypeOf(*x);
+    LLVMTypeRef ft = LLVMFunctionType(t, &t, 1, false);
+    LLVMValueRef barrier = LLVMGetInlineAsm(ft, "", 0, "=w,0", 4, false, false,
+                                            LLVMInlineAsmDialectATT, false);
+    *x = LLVMBuildCall2(u->b, ft, barrier, x, 1, "");
+  }
+  return LLVMBuildFCmp(u->b, p, a, b, "");
+}
+
 static LLVMValueRef compare(cg_func *f, bool is_float, unsigned k, LLVMValueRef a, LLVMValueRef b) {
   static const LLVMIntPredicate ip[] = {LLVMIntEQ,  LLVMIntNE,  LLVMIntSLT, LLVMIntULT, LLVMIntSGT,
                                         LLVMIntUGT, LLVMIntSLE, LLVMIntULE, LLVMIntSGE, LLVMIntUGE};
   static const LLVMRealPredicate fp[] = {LLVMRealOEQ, LLVMRealUNE, LLVMRealOLT,
                                          LLVMRealOGT, LLVMRealOLE, LLVMRealOGE};
   cg_unit *u = f->u;
-  LLVMValueRef c = is_float ? LLVMBuildFCmp(u->b, fp[k], a, b, "") : LLVMBuildICmp(u->b, ip[k], a, b, "");
+  LLVMValueRef c = is_float ? cg_fcmp(f, fp[k], a, b) : LLVMBuildICmp(u->b, ip[k], a, b, "");
   return LLVMBuildZExt(u->b, c, u->i32, "");
 }
 

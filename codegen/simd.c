@@ -179,7 +179,7 @@ static LLVMValueRef fbinop(cg_func *f, LLVMOpcode opc, LLVMValueRef a, LLVMValue
 static LLVMValueRef fcmp(cg_func *f, LLVMRealPredicate p, LLVMValueRef a, LLVMValueRef b) {
   cg_unit *u = f->u;
   if (!neon_flushes(u, a))
-    return LLVMBuildFCmp(u->b, p, a, b, "");
+    return cg_fcmp(f, p, a, b);
   LLVMValueRef r = LLVMGetPoison(LLVMVectorType(u->i1, 4));
   for (unsigned i = 0; i < 4; i++) {
     LLVMValueRef bi = vfp_lane(f, b, i), ai = vfp_lane(f, a, i);
@@ -828,7 +828,7 @@ static bool float_arith(cg_func *f, aotc_op op) {
   case AOTC_OP_F32X4_MAX: case AOTC_OP_F64X2_MAX: r = minmax(f, s, true, a, b); break;
   case AOTC_OP_F32X4_PMIN: case AOTC_OP_F64X2_PMIN:
     /* spec: pmin is b < a ? b : a and pmax a < b ? b : a, exactly (minps/maxps
-    ** operand order); NaNs pass through untouched. */
+    ** operand order); NaNs pass through untouched (cg_fcmp: also on aarch64). */
     r = LLVMBuildSelect(u->b, fcmp(f, LLVMRealOLT, b, a), b, a, "");
     break;
   case AOTC_OP_F32X4_PMAX: case AOTC_OP_F64X2_PMAX:

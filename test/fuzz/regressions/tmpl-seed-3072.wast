@@ -1,0 +1,47 @@
+;; fuzz-diff --source=templates --target=aarch64-linux-gnu seed 3072, reduced ("k"), then
+;; extended by hand. pmin/pmax select one operand bit for bit (pmax a b = a < b ? b : a), and
+;; so does a select (or an if/else) on a comparison of its own operands. AArch64's instruction
+;; selection turned such a select into fmaxnm/fminnm when one operand was known never to be a
+;; NaN (a constant), and those return a signalling NaN in the other operand quieted where the
+;; select gives the constant: aarch64 -O1..-O3 returned 0x7fe00000. Float comparisons now see
+;; one operand through an empty inline asm there (cg_fcmp).
+(module
+  (func (export "k") (param $p0 f32) (result v128)
+    (f32x4.pmax (v128.const i32x4 0x40ff0044 0x406e007f 0x7f800000 0x7208ff40) (f32x4.replace_lane 1 (v128.const i32x4 0xffffffff 0x7f8324c6 0x7f800000 0x7fa00000) (local.get $p0))))
+  (func (export "pp") (param v128 v128) (result v128) (f32x4.pmax (local.get 0) (local.get 1)))
+  (func (export "pn") (param v128 v128) (result v128) (f32x4.pmin (local.get 0) (local.get 1)))
+  (func (export "dp") (param v128 v128) (result v128) (f64x2.pmax (local.get 0) (local.get 1)))
+  (func (export "dn") (param v128 v128) (result v128) (f64x2.pmin (local.get 0) (local.get 1)))
+  (func (export "c1") (param v128) (result v128) (f32x4.pmax (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000) (local.get 0)))
+  (func (export "c2") (param v128) (result v128) (f32x4.pmax (local.get 0) (v128.const i32x4 0x7fa00000 0x7fa00000 0x7fa00000 0x7fa00000)))
+  (func (export "c3") (param v128) (result v128) (f32x4.pmin (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000) (local.get 0)))
+  (func (export "c4") (param v128) (result v128) (f64x2.pmax (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000) (local.get 0)))
+  (func (export "c5") (param v128) (result v128) (f64x2.pmin (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000) (local.get 0)))
+  (func (export "s1") (param f32) (result i32)
+    (i32.reinterpret_f32 (select (local.get 0) (f32.const 1) (f32.lt (f32.const 1) (local.get 0)))))
+  (func (export "s2") (param f64) (result i64)
+    (i64.reinterpret_f64 (select (f64.const 1) (local.get 0) (f64.lt (local.get 0) (f64.const 1)))))
+  (func (export "s3") (param f32) (result i32)
+    (i32.reinterpret_f32 (if (result f32) (f32.gt (local.get 0) (f32.const 2)) (then (local.get 0)) (else (f32.const 2)))))
+  (func (export "s4") (param f64) (result i64)
+    (i64.reinterpret_f64 (select (local.get 0) (f64.const -3) (f64.le (local.get 0) (f64.const -3)))))
+  (func (export "v1") (param v128) (result v128)
+    (v128.bitselect (local.get 0) (v128.const f32x4 1 1 1 1) (f32x4.lt (v128.const f32x4 1 1 1 1) (local.get 0))))
+)
+(assert_return (invoke "k" (f32.const -nan:0x400000)) (v128.const i32x4 0x40ff0044 0x406e007f 0x7f800000 0x7208ff40))
+(assert_return (invoke "pp" (v128.const i32x4 0x3f800000 0x7fa00000 0x3f800000 0xffa00001) (v128.const i32x4 0x7fa00000 0x3f800000 0xffc00001 0x3f800000)) (v128.const i32x4 0x3f800000 0x7fa00000 0x3f800000 0xffa00001))
+(assert_return (invoke "pn" (v128.const i32x4 0x3f800000 0x7fa00000 0x3f800000 0xffa00001) (v128.const i32x4 0x7fa00000 0x3f800000 0xffc00001 0x3f800000)) (v128.const i32x4 0x3f800000 0x7fa00000 0x3f800000 0xffa00001))
+(assert_return (invoke "dp" (v128.const i64x2 0x3ff0000000000000 0x7ff4000000000000) (v128.const i64x2 0x7ff4000000000000 0x3ff0000000000000)) (v128.const i64x2 0x3ff0000000000000 0x7ff4000000000000))
+(assert_return (invoke "dn" (v128.const i64x2 0x3ff0000000000000 0x7ff4000000000000) (v128.const i64x2 0x7ff4000000000000 0x3ff0000000000000)) (v128.const i64x2 0x3ff0000000000000 0x7ff4000000000000))
+(assert_return (invoke "c1" (v128.const i32x4 0x7fa00000 0xffa00000 0x40000000 0)) (v128.const i32x4 0x3f800000 0x3f800000 0x40000000 0x3f800000))
+(assert_return (invoke "c2" (v128.const i32x4 0x7fa00000 0xffa00000 0x40000000 0)) (v128.const i32x4 0x7fa00000 0xffa00000 0x40000000 0))
+(assert_return (invoke "c3" (v128.const i32x4 0x7fa00000 0xffa00000 0x40000000 0)) (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0))
+(assert_return (invoke "c4" (v128.const i64x2 0x7ff4000000000000 0x4000000000000000)) (v128.const i64x2 0x3ff0000000000000 0x4000000000000000))
+(assert_return (invoke "c5" (v128.const i64x2 0x7ff4000000000000 0x4000000000000000)) (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000))
+(assert_return (invoke "s1" (f32.const nan:0x200000)) (i32.const 0x3f800000))
+(assert_return (invoke "s1" (f32.const 3)) (i32.const 0x40400000))
+(assert_return (invoke "s2" (f64.const nan:0x4000000000000)) (i64.const 0x7ff4000000000000))
+(assert_return (invoke "s3" (f32.const nan:0x200000)) (i32.const 0x40000000))
+(assert_return (invoke "s3" (f32.const -nan:0x1)) (i32.const 0x40000000))
+(assert_return (invoke "s4" (f64.const -nan:0x4000000000000)) (i64.const 0xc008000000000000))
+(assert_return (invoke "v1" (v128.const i32x4 0x7fa00000 0 0 0)) (v128.const i32x4 0x3f800000 0x3f800000 0x3f800000 0x3f800000))
