@@ -341,29 +341,33 @@ check-hostile: $(WASM2OBJ) $(WRT_WAST) $(GEN_HOSTILE)
 	  grep -E '^FAIL' $(T)/logs/hostile.log | head -n 20; \
 	  tail -n 1 $(T)/logs/hostile.log | sed 's/^/hostile modules: /'; exit $$rc
 
-# Differential execution against binaryen's interpreter (scripts/fuzz-diff):
-# random modules from `wasm-opt -ttf`, every export's result, trap, logged
-# values and memory hash compared. check runs a smoke of FUZZ_DIFF_SMOKE
-# modules; `make fuzz-diff` the full run (FUZZ_DIFF_COUNT, failures minimised
-# with wasm-reduce into $(B)/fuzz-diff/failures/).
-FUZZ_DIFF_SMOKE ?= 40
+# Differential execution (scripts/fuzz-diff): random modules from `wasm-opt
+# -ttf` against binaryen's interpreter (every export's result, trap, logged
+# values and memory hash compared) and template modules from
+# test/fuzz/fuzz_templates.cjs (SIMD, bulk memory, reference types,
+# multi-value, traps) against wabt's spectest-interp; each seed gives one of
+# each. check runs a smoke of FUZZ_DIFF_SMOKE seeds; `make fuzz-diff` the full
+# run (FUZZ_DIFF_COUNT seeds, FUZZ_DIFF_SOURCE=ttf|templates|both, failures
+# minimised into $(B)/fuzz-diff/failures/).
+FUZZ_DIFF_SMOKE ?= 30
 FUZZ_DIFF_COUNT ?= 500
 FUZZ_DIFF_SEED ?= 1
 FUZZ_DIFF_MODES ?= guard explicit
+FUZZ_DIFF_SOURCE ?= both
 check-fuzz-diff: $(WRT_WAST)
 	@mkdir -p $(T)/logs
 	@rm -rf $(T)/fuzz-diff
 	@scripts/fuzz-diff --count=$(FUZZ_DIFF_SMOKE) --modes="guard explicit" --jobs=1 --no-reduce \
 	  $(WRT_WAST) $(T)/fuzz-diff > $(T)/logs/fuzz-diff.log 2>&1; rc=$$?; \
 	  grep -E '^FAIL' $(T)/logs/fuzz-diff.log | head -n 20; \
-	  tail -n 1 $(T)/logs/fuzz-diff.log | sed 's/^/fuzz-diff (vs binaryen, -O0 -O2, both modes): /'; \
+	  tail -n 1 $(T)/logs/fuzz-diff.log | sed 's/^/fuzz-diff (ttf vs binaryen, templates vs wabt; -O0 -O2, both modes): /'; \
 	  exit $$rc
 # `make fuzz-diff FUZZ_SECONDS=3600` runs for a time instead of a count.
 FUZZ_DIFF_LIMIT = $(if $(filter command line environment,$(origin FUZZ_SECONDS)),--seconds=$(FUZZ_SECONDS),--count=$(FUZZ_DIFF_COUNT))
 fuzz-diff: $(WRT_WAST)
 	@scripts/install-deps
-	@scripts/fuzz-diff $(FUZZ_DIFF_LIMIT) --seed=$(FUZZ_DIFF_SEED) --modes="$(FUZZ_DIFF_MODES)" \
-	  --jobs=$(JOBS) $(WRT_WAST) $(B)/fuzz-diff
+	@scripts/fuzz-diff $(FUZZ_DIFF_LIMIT) --seed=$(FUZZ_DIFF_SEED) --source=$(FUZZ_DIFF_SOURCE) \
+	  --modes="$(FUZZ_DIFF_MODES)" --jobs=$(JOBS) $(WRT_WAST) $(B)/fuzz-diff
 
 # Under ASan the runtime library is instrumented: executables made by
 # wasm2obj --exe (host target) must link the sanitizer runtime too.
