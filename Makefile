@@ -194,7 +194,7 @@ $(B)/test/host/%.o: test/host/%.wat $(WASM2OBJ)
 # A hostile frame (65,000 locals), generated and compiled at -O0 (see gen_hostile.c).
 $(B)/test/host/bigframe.o: $(GEN_HOSTILE) $(WASM2OBJ)
 	@mkdir -p $(@D)/gen
-	$(GEN_HOSTILE) $(@D)/gen
+	$(GEN_HOSTILE) $(@D)/gen bigframe
 	$(WASM2OBJ) -O0 --name=bigframe $(@D)/gen/bigframe.wasm -o $@
 
 $(TEST_HOST): $(patsubst %.c,$(O)/%.o,$(sort $(wildcard test/host/*.c))) $(HOST_MOD_OBJ) $(LIBRT)

@@ -13,8 +13,11 @@
 **   bigframe.wasm      `big` recursing with 65,000 i64 locals, one live across
 **                      the call (a 520 KB frame at -O0), and `ok`; used by
 **                      test/host (host_traps.c, traps_big_frames)
-** Usage: gen_hostile OUTDIR
+** Usage: gen_hostile OUTDIR [CASE...]   (all cases, or those named: many_funcs,
+** big_func, many_locals, deep_blocks, deep_operands, wide_br_table, bigframe;
+** many_locals also writes too_many_locals.wasm)
 */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +120,17 @@ static void code(buf *m, buf *bodies, uint32_t n) {
   free(s.p);
 }
 
+/* The start of every generated module but bigframe: header, the one type
+** (param) -> result (0: none), n_funcs functions of it, and the export of
+** function export_idx as `name`. */
+static void prelude(buf *m, uint8_t param, uint8_t result, uint32_t n_funcs, const char *name,
+                    uint32_t export_idx) {
+  header(m);
+  one_type(m, param, result);
+  funcs(m, n_funcs);
+  export_func(m, name, export_idx);
+}
+
 static FILE *open_out(const char *dir, const char *name) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -148,10 +162,7 @@ static void write_wasm(const char *dir, const char *name, const buf *m) {
 static void many_funcs(const char *dir) {
   enum { N = 100000 };
   buf m = {0}, *b = calloc(N, sizeof *b);
-  header(&m);
-  one_type(&m, 0, 0x7f);
-  funcs(&m, N);
-  export_func(&m, "last", N - 1);
+  prelude(&m, 0, 0x7f, N, "last", N - 1);
   for (uint32_t i = 0; i < N; i++) {
     uleb(&b[i], 0); /* no locals */
     if (i % 1000 == 0) {
@@ -175,10 +186,7 @@ static void many_funcs(const char *dir) {
 static void big_func(const char *dir) {
   enum { N = 150000 };
   buf m = {0}, b = {0};
-  header(&m);
-  one_type(&m, 0, 0x7f);
-  funcs(&m, 1);
-  export_func(&m, "big", 0);
+  prelude(&m, 0, 0x7f, 1, "big", 0);
   uleb(&b, 1), uleb(&b, 1), u8(&b, 0x7f);
   for (uint32_t i = 0; i < N; i++) {
     u8(&b, 0x20), uleb(&b, 0);
@@ -199,10 +207,7 @@ static void big_func(const char *dir) {
 ** through the first and last local. */
 static void locals_module(buf *m, uint32_t n) {
   buf b = {0};
-  header(m);
-  one_type(m, 0x7e, 0x7e);
-  funcs(m, 1);
-  export_func(m, "locals", 0);
+  prelude(m, 0x7e, 0x7e, 1, "locals", 0);
   uleb(&b, 1), uleb(&b, n - 1), u8(&b, 0x7e);
   u8(&b, 0x20), uleb(&b, 0), u8(&b, 0x21), uleb(&b, n - 1);
   u8(&b, 0x42), sleb(&b, 5), u8(&b, 0x21), uleb(&b, 1);
@@ -227,10 +232,7 @@ static void many_locals(const char *dir) {
 static void deep_blocks(const char *dir) {
   enum { N = 100000 };
   buf m = {0}, b = {0};
-  header(&m);
-  one_type(&m, 0, 0x7f);
-  funcs(&m, 1);
-  export_func(&m, "deep", 0);
+  prelude(&m, 0, 0x7f, 1, "deep", 0);
   uleb(&b, 0);
   for (uint32_t i = 0; i < N; i++)
     u8(&b, 0x02), u8(&b, 0x7f);
@@ -248,10 +250,7 @@ static void deep_blocks(const char *dir) {
 static void deep_operands(const char *dir) {
   enum { N = 100000 };
   buf m = {0}, b = {0};
-  header(&m);
-  one_type(&m, 0, 0x7f);
-  funcs(&m, 1);
-  export_func(&m, "sum", 0);
+  prelude(&m, 0, 0x7f, 1, "sum", 0);
   uleb(&b, 0);
   for (uint32_t i = 0; i < N; i++)
     u8(&b, 0x41), sleb(&b, 1);
@@ -271,10 +270,7 @@ static void deep_operands(const char *dir) {
 static void wide_br_table(const char *dir) {
   enum { N = 100000 };
   buf m = {0}, b = {0};
-  header(&m);
-  one_type(&m, 0x7f, 0x7f);
-  funcs(&m, 1);
-  export_func(&m, "wide", 0);
+  prelude(&m, 0x7f, 0x7f, 1, "wide", 0);
   uleb(&b, 0);
   u8(&b, 0x02), u8(&b, 0x7f); /* block (result i32) */
   u8(&b, 0x41), sleb(&b, 7);
@@ -326,17 +322,31 @@ static void big_frame(const char *dir) {
   free(m.p);
 }
 
+static const struct {
+  const char *name;
+  void (*gen)(const char *dir);
+} cases[] = {
+    {"many_funcs", many_funcs},       {"big_func", big_func},           {"many_locals", many_locals},
+    {"deep_blocks", deep_blocks},     {"deep_operands", deep_operands}, {"wide_br_table", wide_br_table},
+    {"bigframe", big_frame},
+};
+
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: gen_hostile OUTDIR\n");
+  if (argc < 2) {
+    fprintf(stderr, "usage: gen_hostile OUTDIR [CASE...]\n");
     return 2;
   }
-  many_funcs(argv[1]);
-  big_func(argv[1]);
-  many_locals(argv[1]);
-  deep_blocks(argv[1]);
-  deep_operands(argv[1]);
-  wide_br_table(argv[1]);
-  big_frame(argv[1]);
+  int done = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    bool wanted = argc == 2;
+    for (int k = 2; k < argc; k++)
+      wanted = wanted || strcmp(argv[k], cases[i].name) == 0;
+    if (wanted)
+      cases[i].gen(argv[1]), done++;
+  }
+  if (done < argc - 2) {
+    fprintf(stderr, "gen_hostile: unknown case\n");
+    return 2;
+  }
   return 0;
 }
