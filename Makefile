@@ -77,7 +77,8 @@ BINS := $(WASM2OBJ) $(WRT_WAST) $(TEST_AOTC) $(BENCH_VALIDATE) $(LIBRT) $(TEST_W
         $(TEST_EMBED) $(TEST_CG)
 
 .PHONY: install uninstall bench all deps check check-deps check-unit check-golden check-spec fuzz-smoke fuzz bless demo clean \
-        check-spec-validate check-spec-guard check-spec-explicit check-cross check-cross-host \
+        check-spec-validate check-spec-guard check-spec-explicit check-spec-pool-guard \
+        check-spec-pool-explicit check-cross check-cross-host \
         check-spec-aarch64 check-programs check-programs-levels check-programs-cross check-install \
         check-headers check-wast check-hostile check-fuzz-diff fuzz-diff fuzz-wasi fuzz-wasi-smoke \
         check-realworld \
@@ -238,8 +239,8 @@ check: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) all
 	@rm -rf $(T)/logs && mkdir -p $(T)/logs
 	@$(MAKE) --no-print-directory -j$(JOBS) CONFIG=$(CONFIG) -k check-deps check-unit check-golden \
-	  check-spec-validate check-spec-guard check-spec-explicit check-cross-host check-spec-aarch64 \
-	  check-wast check-hostile check-fuzz-diff check-programs check-programs-levels check-programs-cross \
+	  check-spec-validate check-spec-guard check-spec-explicit check-spec-pool-guard \
+	  check-spec-pool-explicit check-cross-host check-spec-aarch64 check-wast check-hostile check-fuzz-diff check-programs check-programs-levels check-programs-cross \
 	  check-install check-headers fuzz-smoke fuzz-wasi-smoke; \
 	  scripts/summarize $(T)/logs
 
@@ -277,6 +278,15 @@ check-spec-guard check-spec-explicit: check-spec-%: $(WRT_WAST)
 	  > $(T)/logs/spec-$*.log 2>&1; rc=$$?; \
 	  grep -E 'FAIL' $(T)/logs/spec-$*.log | head -n 20; \
 	  tail -n 1 $(T)/logs/spec-$*.log | sed 's/^/spec ($*): /'; exit $$rc
+
+# The same legs with the pooling instance allocator (#13): every script's
+# engine takes its instances, memories and tables from pool slots.
+check-spec-pool-guard check-spec-pool-explicit: check-spec-pool-%: $(WRT_WAST)
+	@mkdir -p $(T)/logs
+	@$(SPEC_RUN) --bounds-checks=$* --allocator=pooling --skip=test/spec/skip.txt \
+	  --workdir=$(T)/spec-pool-$* > $(T)/logs/spec-pool-$*.log 2>&1; rc=$$?; \
+	  grep -E 'FAIL' $(T)/logs/spec-pool-$*.log | head -n 20; \
+	  tail -n 1 $(T)/logs/spec-pool-$*.log | sed 's/^/spec (pooling, $*): /'; exit $$rc
 
 # Cross targets (aarch64, riscv64, armv7): the runtime and the host integration
 # test, cross-compiled and run under qemu-user (seconds; part of check).

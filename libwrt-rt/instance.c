@@ -9,8 +9,6 @@
 
 #include "rt_internal.h"
 
-#define VMCTX_ALIGN 16u
-
 /* Pointer-sized slot array at byte offset `off` of the vmctx. */
 static void **vm_slots(const wrt_instance *inst, uint32_t off) {
   return (void **)(void *)(inst->vmctx + off);
@@ -72,49 +70,101 @@ static wrt_err check_desc(const wrt_module_desc *d, wrt_diag *diag) {
 
 /* ------------------------------------------------------------ allocation */
 
-void wrt_instance_destroy(wrt_instance *inst) {
-  const wrt_module_desc *d = inst->desc;
-  for (uint32_t i = 0; inst->elems && i < d->n_elems; i++)
-    wrt_free(inst->elems[i].items, inst->elems[i].n * sizeof(void *));
-  for (uint32_t i = 0; inst->export_names && i < d->n_exports; i++)
-    wrt_free(inst->export_names[i], d->exports[i].name.len + 1u);
-  wrt_free(inst->export_names, d->n_exports * sizeof(char *));
-  wrt_free(inst->elems, d->n_elems * sizeof *inst->elems);
-  wrt_free(inst->data_dropped, d->n_datas);
-  wrt_free(inst->def_globals, (d->n_globals - d->n_global_imports) * sizeof *inst->def_globals);
-  wrt_free(inst->globals, d->n_globals * sizeof *inst->globals);
-  wrt_free(inst->tables, d->n_tables * sizeof *inst->tables);
-  wrt_free(inst->memories, d->n_memories * sizeof *inst->memories);
-  wrt_free(inst->vmctx_block, inst->vmctx_block_size);
-  wrt_free(inst, sizeof *inst);
+/* Where each part of an instance's block lies: byte offsets from the block's
+** start, which is the wrt_instance record. */
+typedef struct block_layout {
+  size_t memories, tables, globals, def_globals, elems, items, names, data_dropped, name_bytes;
+  size_t vmctx, size;
+} block_layout;
+
+/* Reserves n bytes aligned to `align` at *at; returns their offset. */
+static size_t take(size_t *at, size_t n, size_t align) {
+  size_t off = (*at + align - 1) / align * align;
+  *at = off + n;
+  return off;
 }
 
-/* The instance with its zeroed arrays and vmctx, and the vmctx header. */
-static wrt_instance *instance_alloc(wrt_store *s, const wrt_module_desc *d) {
-  wrt_instance *inst = wrt_calloc(1, sizeof *inst);
+/* Passive segments keep their items for table.init; active and declarative
+** ones are dropped by instantiation, so their items are never stored. */
+static size_t stored_items(const wrt_module_desc *d) {
+  size_t n = 0;
+  for (uint32_t i = 0; i < d->n_elems; i++)
+    if (d->elems[i].mode == WRT_SEG_PASSIVE)
+      n += d->elems[i].n_items;
+  return n;
+}
+
+static block_layout block_layout_of(const wrt_module_desc *d) {
+  block_layout b;
+  size_t at = sizeof(wrt_instance), names = 0, ptr = sizeof(void *);
+  for (uint32_t i = 0; i < d->n_exports; i++)
+    names += d->exports[i].name.len + 1u;
+  b.memories = take(&at, d->n_memories * ptr, ptr);
+  b.tables = take(&at, d->n_tables * ptr, ptr);
+  b.globals = take(&at, d->n_globals * ptr, ptr);
+  b.def_globals = take(&at, (d->n_globals - d->n_global_imports) * sizeof(wrt_global), 16);
+  b.elems = take(&at, d->n_elems * sizeof(wrt_elem_inst), ptr);
+  b.items = take(&at, stored_items(d) * ptr, ptr);
+  b.names = take(&at, d->n_exports * ptr, ptr);
+  b.data_dropped = take(&at, d->n_datas, 1);
+  b.name_bytes = take(&at, names, 1);
+  b.vmctx = take(&at, d->vmctx_size, 16);
+  b.size = at;
+  return b;
+}
+
+size_t wrt_instance_block_size(const wrt_module_desc *d) {
+  return block_layout_of(d).size;
+}
+
+void wrt_instance_destroy(wrt_instance *inst) {
+  inst->alloc->ops->instance_free(inst->alloc, inst, inst->block_size);
+}
+
+/* Points the instance's arrays into its block and copies the export names
+** there (NUL-terminated, for wrt_instance_export_at). */
+static void block_carve(wrt_instance *inst, const block_layout *b) {
+  const wrt_module_desc *d = inst->desc;
+  uint8_t *base = (uint8_t *)inst;
+  inst->memories = (wrt_memory **)(void *)(base + b->memories);
+  inst->tables = (wrt_table **)(void *)(base + b->tables);
+  inst->globals = (wrt_global **)(void *)(base + b->globals);
+  inst->def_globals = (wrt_global *)(void *)(base + b->def_globals);
+  inst->elems = (wrt_elem_inst *)(void *)(base + b->elems);
+  inst->export_names = (const char **)(void *)(base + b->names);
+  inst->data_dropped = base + b->data_dropped;
+  inst->vmctx = base + b->vmctx;
+  void **items = (void **)(void *)(base + b->items);
+  for (uint32_t i = 0; i < d->n_elems; i++) {
+    if (d->elems[i].mode != WRT_SEG_PASSIVE)
+      continue;
+    inst->elems[i].items = items;
+    items += d->elems[i].n_items;
+  }
+  char *name = (char *)base + b->name_bytes;
+  for (uint32_t i = 0; i < d->n_exports; i++) {
+    size_t len = d->exports[i].name.len;
+    if (len)
+      memcpy(name, d->exports[i].name.ptr, len); /* the block is zeroed: terminated */
+    inst->export_names[i] = name;
+    name += len + 1;
+  }
+}
+
+/* The instance in one zeroed block from the engine's allocator, its arrays
+** and vmctx carved out of it, and the vmctx header. NULL with diag set. */
+static wrt_instance *instance_alloc(wrt_store *s, const wrt_module_desc *d, wrt_diag *diag) {
+  block_layout b = block_layout_of(d);
+  wrt_allocator *a = s->engine->alloc;
+  wrt_instance *inst = a->ops->instance_alloc(a, b.size, diag);
   if (!inst)
     return NULL;
   inst->store = s;
   inst->desc = d;
+  inst->alloc = a;
+  inst->block_size = b.size;
   inst->layout = wrt_vmctx_layout_for(&d->counts, (uint32_t)sizeof(void *));
-  inst->vmctx_block_size = (size_t)d->vmctx_size + VMCTX_ALIGN;
-  inst->vmctx_block = wrt_calloc(inst->vmctx_block_size, 1);
-  inst->memories = wrt_calloc(d->n_memories, sizeof *inst->memories);
-  inst->tables = wrt_calloc(d->n_tables, sizeof *inst->tables);
-  inst->globals = wrt_calloc(d->n_globals, sizeof *inst->globals);
-  inst->def_globals = wrt_calloc(d->n_globals - d->n_global_imports, sizeof *inst->def_globals);
-  inst->elems = wrt_calloc(d->n_elems, sizeof *inst->elems);
-  inst->data_dropped = wrt_calloc(d->n_datas, 1);
-  inst->export_names = wrt_calloc(d->n_exports, sizeof *inst->export_names);
-  if (!inst->vmctx_block || !inst->memories || !inst->tables || !inst->globals ||
-      !inst->def_globals || !inst->elems || !inst->data_dropped || !inst->export_names) {
-    wrt_instance_destroy(inst);
-    return NULL;
-  }
-  /* The allocation hook promises only malloc's alignment; the vmctx needs 16
-  ** (its globals are 16-byte slots), so align inside a slightly larger block. */
-  uintptr_t p = (uintptr_t)inst->vmctx_block;
-  inst->vmctx = (uint8_t *)inst->vmctx_block + ((VMCTX_ALIGN - p % VMCTX_ALIGN) % VMCTX_ALIGN);
+  block_carve(inst, &b);
   void **hdr = (void **)(void *)inst->vmctx;
   hdr[WRT_VMCTX_STACK_LIMIT] = &s->stack_limit;
   hdr[WRT_VMCTX_INSTANCE] = inst;
@@ -183,23 +233,26 @@ static wrt_err create_memories_tables(wrt_instance *inst, wrt_diag *diag) {
   wrt_store *s = inst->store;
   for (uint32_t i = d->n_memory_imports; i < d->n_memories; i++) {
     const wrt_limits_desc *lim = &d->memories[i];
-    wrt_memory *m = wrt_memory_create(s, lim->min, lim->max, lim->has_max, lim->is64 != 0);
+    wrt_diag why;
+    wrt_memory *m =
+        wrt_memory_create(s, inst->alloc, lim->min, lim->max, lim->has_max, lim->is64 != 0, &why);
     if (!m)
-      return wrt_diag_set(diag, WRT_ENOMEM, "cannot allocate memory %u (%llu pages)", i,
-                          (unsigned long long)lim->min);
+      return wrt_diag_set(diag, why.code, "cannot allocate memory %u (%llu pages): %s", i,
+                          (unsigned long long)lim->min, why.msg);
     inst->memories[i] = m;
     vm_slots(inst, inst->layout.memories)[i] = &m->def;
   }
   for (uint32_t i = d->n_table_imports; i < d->n_tables; i++) {
     const wrt_table_desc *td = &d->tables[i];
+    wrt_diag why = {WRT_ENOMEM, "too many elements"};
     wrt_table *t = NULL;
     if (td->lim.min <= UINT32_MAX)
-      t = wrt_table_create(s, td->elem_type, (uint32_t)td->lim.min,
+      t = wrt_table_create(s, inst->alloc, td->elem_type, (uint32_t)td->lim.min,
                            td->lim.max > UINT32_MAX ? UINT32_MAX : (uint32_t)td->lim.max,
-                           td->lim.has_max, NULL);
+                           td->lim.has_max, NULL, &why);
     if (!t)
-      return wrt_diag_set(diag, WRT_ENOMEM, "cannot allocate table %u (%llu elements)", i,
-                          (unsigned long long)td->lim.min);
+      return wrt_diag_set(diag, why.code, "cannot allocate table %u (%llu elements): %s", i,
+                          (unsigned long long)td->lim.min, why.msg);
     inst->tables[i] = t;
     vm_slots(inst, inst->layout.tables)[i] = &t->def;
   }
@@ -224,13 +277,17 @@ static wrt_err init_globals(wrt_instance *inst, wrt_diag *diag) {
 }
 
 /* spec: element segments' items are evaluated at instantiation, for every
-** mode (passive ones serve table.init later). */
-static wrt_err eval_elems(wrt_instance *inst, wrt_diag *diag) {
+** mode. Constant expressions have no effects and read only immutable
+** globals, so evaluating a segment's items later gives the same values:
+** passive segments are evaluated here (table.init reads them later), active
+** ones straight into their table by init_segments, and declarative ones,
+** dropped at once, never. */
+static wrt_err eval_passive_elems(wrt_instance *inst, wrt_diag *diag) {
   const wrt_module_desc *d = inst->desc;
   for (uint32_t i = 0; i < d->n_elems; i++) {
     const wrt_elem_desc *e = &d->elems[i];
-    if (e->n_items && !(inst->elems[i].items = wrt_calloc(e->n_items, sizeof(void *))))
-      return wrt_diag_set(diag, WRT_ENOMEM, "out of memory for element segment %u", i);
+    if (e->mode != WRT_SEG_PASSIVE)
+      continue;
     inst->elems[i].n = e->n_items;
     for (uint32_t j = 0; j < e->n_items; j++) {
       wrt_raw v;
@@ -239,14 +296,6 @@ static wrt_err eval_elems(wrt_instance *inst, wrt_diag *diag) {
       inst->elems[i].items[j] = v.ref;
     }
   }
-  return WRT_OK;
-}
-
-static wrt_err copy_export_names(wrt_instance *inst, wrt_diag *diag) {
-  const wrt_module_desc *d = inst->desc;
-  for (uint32_t i = 0; i < d->n_exports; i++)
-    if (!(inst->export_names[i] = wrt_strndup(d->exports[i].name.ptr, d->exports[i].name.len)))
-      return wrt_diag_set(diag, WRT_ENOMEM, "out of memory for export names");
   return WRT_OK;
 }
 
@@ -262,6 +311,28 @@ static bool eval_offset(const wrt_instance *inst, const wrt_expr *e, bool is64, 
   return true;
 }
 
+/* spec: table.init of an active segment at its offset, then elem.drop: both
+** ranges checked before anything is written, the items evaluated into the
+** table (see eval_passive_elems). */
+static wrt_err init_active_elem(wrt_instance *inst, uint32_t i, wrt_diag *diag, wrt_trap *trap) {
+  const wrt_elem_desc *e = &inst->desc->elems[i];
+  wrt_table *t = inst->tables[e->table_idx];
+  uint64_t off;
+  if (!eval_offset(inst, &e->offset, inst->desc->tables[e->table_idx].lim.is64 != 0, &off))
+    return wrt_diag_set(diag, WRT_EABI, "unsupported offset of element segment %u", i);
+  if (!wrt_in_bounds(off, e->n_items, t->def.size)) {
+    wrt_trap_set(trap, WRT_TRAP_TABLE_OOB);
+    return wrt_diag_set(diag, WRT_ETRAP, "%s", wrt_trap_str(WRT_TRAP_TABLE_OOB));
+  }
+  for (uint32_t j = 0; j < e->n_items; j++) {
+    wrt_raw v;
+    if (!wrt_expr_eval(inst, &e->items[j], &v))
+      return wrt_diag_set(diag, WRT_EABI, "unsupported item %u of element segment %u", j, i);
+    t->def.elems[off + j] = v.ref;
+  }
+  return WRT_OK;
+}
+
 /*
 ** spec: instantiation, steps for segments: active element segments in order,
 ** then active data segments in order, each dropped after use (declarative
@@ -275,14 +346,9 @@ static wrt_err init_segments(wrt_instance *inst, wrt_diag *diag, wrt_trap *trap)
     if (e->mode == WRT_SEG_PASSIVE)
       continue;
     if (e->mode == WRT_SEG_ACTIVE) {
-      uint64_t off;
-      if (!eval_offset(inst, &e->offset, d->tables[e->table_idx].lim.is64 != 0, &off))
-        return wrt_diag_set(diag, WRT_EABI, "unsupported offset of element segment %u", i);
-      if (off > UINT32_MAX ||
-          !wrt_instance_table_init(inst, e->table_idx, i, (uint32_t)off, 0, e->n_items)) {
-        wrt_trap_set(trap, WRT_TRAP_TABLE_OOB);
-        return wrt_diag_set(diag, WRT_ETRAP, "%s", wrt_trap_str(WRT_TRAP_TABLE_OOB));
-      }
+      wrt_err err = init_active_elem(inst, i, diag, trap);
+      if (err != WRT_OK)
+        return err;
     }
     wrt_rt_elem_drop(inst->vmctx, i);
   }
@@ -315,6 +381,15 @@ static wrt_err run_start(wrt_instance *inst, wrt_diag *diag, wrt_trap *trap) {
 
 /* ------------------------------------------------------------ instantiate */
 
+wrt_err wrt_engine_admit(const wrt_engine *e, const wrt_module_desc *desc, wrt_diag *diag) {
+  if (!e || !desc)
+    return wrt_diag_set(diag, WRT_EINVAL, "wrt_engine_admit: NULL engine or descriptor");
+  wrt_err err = check_desc(desc, diag);
+  if (err != WRT_OK)
+    return err;
+  return e->alloc->ops->admit(e->alloc, desc, wrt_instance_block_size(desc), diag);
+}
+
 /* Everything after the instance is owned by the store: entities, segments,
 ** start. Returns WRT_ETRAP with the instance complete as far as it got. */
 static wrt_err instance_init(wrt_instance *inst, wrt_diag *diag, wrt_trap *trap) {
@@ -328,9 +403,7 @@ static wrt_err instance_init(wrt_instance *inst, wrt_diag *diag, wrt_trap *trap)
   if (err == WRT_OK)
     err = init_globals(inst, diag);
   if (err == WRT_OK)
-    err = eval_elems(inst, diag);
-  if (err == WRT_OK)
-    err = copy_export_names(inst, diag);
+    err = eval_passive_elems(inst, diag);
   if (err == WRT_OK)
     err = init_segments(inst, diag, trap);
   if (err == WRT_OK && d->start_func != UINT32_MAX)
@@ -349,12 +422,13 @@ wrt_err wrt_instantiate(wrt_store *s, const wrt_module_desc *desc, wrt_linker *l
     *out = NULL;
   if (!s || !desc || !out)
     return wrt_diag_set(diag, WRT_EINVAL, "wrt_instantiate: NULL store, descriptor or result");
-  wrt_err err = check_desc(desc, diag);
+  wrt_err err = wrt_engine_admit(s->engine, desc, diag);
   if (err != WRT_OK)
     return err;
-  wrt_instance *inst = instance_alloc(s, desc);
+  wrt_diag why;
+  wrt_instance *inst = instance_alloc(s, desc, &why);
   if (!inst)
-    return wrt_diag_set(diag, WRT_ENOMEM, "out of memory allocating the instance");
+    return wrt_diag_set(diag, why.code, "%s", why.msg);
   err = intern_types(inst, diag);
   if (err == WRT_OK)
     err = resolve_imports(inst, l, diag);

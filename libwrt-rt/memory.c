@@ -1,9 +1,10 @@
 /*
-** memory.c: linear memories: the address-space reservation (on 32-bit hosts
-** a mapping that grow may move), committing pages on grow, the host
-** accessors, and the memory libcalls (grow, fill, copy, init, data.drop). It
-** does not decide which memories an instance gets (instance.c), nor turn
-** guard-page faults into traps (signal.c, which finds the reservations
+** memory.c: linear memories over storage from an allocator (alloc.c,
+** alloc_pool.c): making pages accessible on creation and grow (one path for
+** every strategy), the host accessors, and the memory libcalls (grow, fill,
+** copy, init, data.drop). It does not decide which memories an instance gets
+** (instance.c), where their address space comes from (the allocators), nor
+** turn guard-page faults into traps (signal.c, which finds the reservations
 ** through the store's memory list).
 */
 #include <string.h>
@@ -14,30 +15,10 @@
 /* spec: 32-bit memories address at most 2^16 pages (4 GiB). */
 #define MAX_PAGES_32 (UINT64_C(1) << 16)
 
-/* Two layouts, chosen by the host's pointer size.
-**
-** 64-bit hosts: every memory reserves WRT_GUARD_RESERVATION (index space +
-** largest static offset + access width, see wrt_abi.h) as PROT_NONE and grow
-** makes pages accessible in place, so guard-mode code needs no bounds checks
-** and the base never moves in either bounds mode. memory64 memories live in
-** the same reservation and so cap at its size.
-**
-** 32-bit hosts cannot reserve 4 GiB per memory (nor many 256 MiB ones: spec
-** scripts create dozens of memories in one store). Code for them always uses
-** explicit checks and reloads the base from the memory record after every
-** call (codegen/memory.c), so the memory may move: the mapping is exactly the
-** current size, readable and writable, and grow remaps it, moving it when
-** the address space after it is taken. */
-#if UINTPTR_MAX > UINT32_MAX
-#define WRT_MEMORY_MOVES 0
-#else
-#define WRT_MEMORY_MOVES 1
-#endif
-
 /* How many pages a memory may ever reach on this host. On 32-bit hosts the
 ** byte length must fit in size_t with room to spare: 2 GiB, if the address
 ** space allows (grow fails otherwise, as the spec permits). */
-static uint64_t host_page_cap(bool is64) {
+uint64_t wrt_memory_host_page_cap(bool is64) {
 #if !WRT_MEMORY_MOVES
   return is64 ? WRT_GUARD_RESERVATION / WRT_PAGE_SIZE : MAX_PAGES_32;
 #else
@@ -46,46 +27,54 @@ static uint64_t host_page_cap(bool is64) {
 #endif
 }
 
-/* Bytes mapped for a memory of `pages` pages: the whole reservation, or (when
-** memories move) the current size but at least one page, so that even an
-** empty memory has a base. */
-static size_t map_bytes(uint64_t pages) {
-#if !WRT_MEMORY_MOVES
-  (void)pages;
-  return (size_t)WRT_GUARD_RESERVATION;
-#else
-  return (size_t)((pages ? pages : 1) * WRT_PAGE_SIZE);
-#endif
+/* Makes the first `bytes` of the memory's storage accessible and everything
+** after them inaccessible (guard-mode code relies on that). Storage that
+** moves only ever grows: the mapping is remapped to the new size, moving
+** when the address space after it is taken, and the new bytes read as zero.
+** False when the host cannot. */
+static bool set_accessible(wrt_memory *m, size_t bytes) {
+  if (m->moves) {
+    size_t want = bytes ? bytes : (size_t)WRT_PAGE_SIZE; /* even an empty memory has a base */
+    if (want <= m->reserve_size)
+      return true;
+    void *p = mremap(m->reserve, m->reserve_size, want, MREMAP_MAYMOVE);
+    if (p == MAP_FAILED)
+      return false;
+    m->reserve = p;
+    m->reserve_size = m->accessible = want;
+    m->def.base = p;
+    return true;
+  }
+  if (bytes > m->accessible &&
+      mprotect(m->reserve + m->accessible, bytes - m->accessible, PROT_READ | PROT_WRITE) != 0)
+    return false;
+  if (bytes < m->accessible && mprotect(m->reserve + bytes, m->accessible - bytes, PROT_NONE) != 0)
+    return false;
+  m->accessible = bytes;
+  return true;
 }
 
-wrt_memory *wrt_memory_create(wrt_store *s, uint64_t min, uint64_t max, bool has_max, bool is64) {
-  uint64_t cap = host_page_cap(is64);
+/* Pages freshly accessible read as zero: the allocators hand out storage
+** whose bytes are all zero (new mappings, or pool slots zeroed when freed),
+** and committed pages are never decommitted while the memory lives. */
+wrt_memory *wrt_memory_create(wrt_store *s, wrt_allocator *a, uint64_t min, uint64_t max,
+                              bool has_max, bool is64, wrt_diag *diag) {
+  uint64_t cap = wrt_memory_host_page_cap(is64);
   uint64_t limit = has_max && max < cap ? max : cap;
-  if (min > limit || (has_max && max < min))
-    return NULL;
-  wrt_memory *m = wrt_calloc(1, sizeof *m);
-  if (!m)
-    return NULL;
-  m->reserve_size = map_bytes(min);
-  /* MAP_NORESERVE: the mapping is address space, not memory; only pages
-  ** inside the current length are ever touched. */
-  void *base = mmap(NULL, m->reserve_size, WRT_MEMORY_MOVES ? PROT_READ | PROT_WRITE : PROT_NONE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (base == MAP_FAILED) {
-    wrt_free(m, sizeof *m);
+  if (min > limit || (has_max && max < min)) {
+    wrt_diag_set(diag, WRT_ENOMEM, "memory of %llu pages exceeds this host's limit",
+                 (unsigned long long)min);
     return NULL;
   }
-  m->reserve = base;
-  m->def.base = base;
-  m->limit = limit;
+  wrt_memory *m = a->ops->memory_alloc(a, min, limit, diag);
+  if (!m)
+    return NULL;
+  m->def.base = m->reserve;
   m->max = max;
   m->has_max = has_max;
   m->is64 = is64;
-  /* Fresh anonymous pages read as zero, and committed pages are never
-  ** decommitted, so a grown region is always zero without a memset. */
-  if ((!WRT_MEMORY_MOVES && min &&
-       mprotect(base, (size_t)(min * WRT_PAGE_SIZE), PROT_READ | PROT_WRITE) != 0) ||
-      !wrt_ptrvec_push(&s->memories, m)) {
+  if (!set_accessible(m, (size_t)(min * WRT_PAGE_SIZE)) || !wrt_ptrvec_push(&s->memories, m)) {
+    wrt_diag_set(diag, WRT_ENOMEM, "cannot commit %llu pages of memory", (unsigned long long)min);
     wrt_memory_destroy(m);
     return NULL;
   }
@@ -95,32 +84,8 @@ wrt_memory *wrt_memory_create(wrt_store *s, uint64_t min, uint64_t max, bool has
 }
 
 void wrt_memory_destroy(wrt_memory *m) {
-  if (!m)
-    return;
-  if (m->reserve)
-    munmap(m->reserve, m->reserve_size);
-  wrt_free(m, sizeof *m);
-}
-
-/* Makes pages [old, old + delta) accessible; false when the host cannot. */
-static bool commit(wrt_memory *m, uint64_t old, uint64_t delta) {
-#if !WRT_MEMORY_MOVES
-  return mprotect(m->reserve + old * WRT_PAGE_SIZE, (size_t)(delta * WRT_PAGE_SIZE),
-                  PROT_READ | PROT_WRITE) == 0;
-#else
-  size_t bytes = map_bytes(old + delta);
-  if (bytes <= m->reserve_size) /* growing an empty memory into its first page */
-    return true;
-  /* The bytes past the old mapping come from the anonymous mapping and read
-  ** as zero, whether it grows in place or moves. */
-  void *p = mremap(m->reserve, m->reserve_size, bytes, MREMAP_MAYMOVE);
-  if (p == MAP_FAILED)
-    return false;
-  m->reserve = p;
-  m->reserve_size = bytes;
-  m->def.base = p;
-  return true;
-#endif
+  if (m)
+    m->alloc->ops->memory_free(m->alloc, m);
 }
 
 /* spec: memory.grow: the old size in pages, or -1 (here UINT64_MAX) when the
@@ -131,7 +96,7 @@ static uint64_t memory_grow(wrt_memory *m, uint64_t delta) {
     return UINT64_MAX;
   if (delta == 0)
     return old;
-  if (!commit(m, old, delta))
+  if (!set_accessible(m, (size_t)((old + delta) * WRT_PAGE_SIZE)))
     return UINT64_MAX;
   /* Length last: explicit-check code must never see pages not yet committed. */
   m->pages = old + delta;
@@ -144,7 +109,8 @@ static uint64_t memory_grow(wrt_memory *m, uint64_t delta) {
 wrt_memory *wrt_memory_new(wrt_store *s, uint64_t min_pages, uint64_t max_pages, bool has_max) {
   if (!s || min_pages > MAX_PAGES_32 || (has_max && max_pages > MAX_PAGES_32))
     return NULL;
-  return wrt_memory_create(s, min_pages, max_pages, has_max, false);
+  return wrt_memory_create(s, wrt_on_demand_allocator(), min_pages, max_pages, has_max, false,
+                           NULL);
 }
 
 uint8_t *wrt_memory_data(wrt_memory *m) {

@@ -34,6 +34,27 @@ extern const int wrt_abi_v1;
 #endif
 
 #define WRT_PAGE_SIZE (UINT64_C(1) << 16)
+
+/* Two memory layouts, chosen by the host's pointer size.
+**
+** 64-bit hosts: every memory has WRT_GUARD_RESERVATION of address space
+** (index space + largest static offset + access width, see wrt_abi.h), kept
+** PROT_NONE past its length, and grow makes pages accessible in place, so
+** guard-mode code needs no bounds checks and the base never moves in either
+** bounds mode. memory64 memories live in the same reservation and so cap at
+** its size.
+**
+** 32-bit hosts cannot reserve 4 GiB per memory (nor many 256 MiB ones: spec
+** scripts create dozens of memories in one store). Code for them always uses
+** explicit checks and reloads the base from the memory record after every
+** call (codegen/memory.c), so the memory may move: on-demand storage is a
+** mapping of exactly the current size that grow remaps, moving it when the
+** address space after it is taken (pooled storage is a fixed slot). */
+#if UINTPTR_MAX > UINT32_MAX
+#define WRT_MEMORY_MOVES 0
+#else
+#define WRT_MEMORY_MOVES 1
+#endif
 /* Implementation limit on table sizes: the spec allows 2^32-1 elements, but
 ** a table that large would be a 32 GiB allocation that succeeds under
 ** overcommit and then is filled element by element. */
@@ -82,6 +103,7 @@ struct wrt_engine {
   pthread_mutex_t lock; /* stores on different threads may intern at once */
   wrt_sig **slots;      /* open addressing, power-of-two capacity */
   size_t cap, count;
+  struct wrt_allocator *alloc; /* instance storage (owned; never NULL) */
 };
 
 /* Interns a signature; returns its id, or 0 when out of memory. */
@@ -91,6 +113,61 @@ uintptr_t wrt_engine_intern(wrt_engine *e, uint32_t n_params, const uint8_t *par
 static inline const wrt_sig *wrt_sig_of(uintptr_t type_id) {
   return (const wrt_sig *)type_id;
 }
+
+/* ------------------------------------------------------------ allocation strategies (alloc*.c) */
+
+/*
+** The instance-allocator seam: where instantiation gets an instance's storage.
+** Two strategies implement it: on-demand (alloc.c: malloc and mmap per
+** object) and pooling (alloc_pool.c: slots of one region reserved when the
+** engine is made). Instantiation (instance.c), memories (memory.c) and tables
+** (table.c) share one code path over either; they never ask which strategy
+** they run on. Every operation may run on any thread at once (an engine is
+** shared by stores on different threads): the pool locks its free lists.
+**
+** What a strategy hands out:
+**   instance block  zeroed, 16-byte aligned bytes for the instance record,
+**                   its arrays and its vmctx (instance.c lays it out).
+**   memory          a wrt_memory with its address range (reserve,
+**                   reserve_size, moves, accessible) and `limit` (pages it may
+**                   reach) filled in and nothing else; memory.c makes the
+**                   pages accessible.
+**   table           a wrt_table whose element storage is either fixed (`cap`
+**                   elements that never move) or grown by table.c.
+** What a strategy takes back must be returned with every byte a later tenant
+** could read zeroed: that is the strategy's job, not its callers'.
+*/
+typedef struct wrt_allocator wrt_allocator;
+typedef struct wrt_allocator_ops {
+  /* WRT_OK when an instance of d (whose block takes inst_bytes) fits every
+  ** limit; otherwise WRT_EINVAL with the limit named in diag. */
+  wrt_err (*admit)(const wrt_allocator *a, const wrt_module_desc *d, size_t inst_bytes,
+                   wrt_diag *diag);
+  void *(*instance_alloc)(wrt_allocator *a, size_t bytes, wrt_diag *diag);
+  void (*instance_free)(wrt_allocator *a, void *block, size_t bytes);
+  /* A memory of min pages that may grow to limit pages (both already within
+  ** the host's cap); NULL with diag set when none is available. */
+  struct wrt_memory *(*memory_alloc)(wrt_allocator *a, uint64_t min, uint64_t limit,
+                                     wrt_diag *diag);
+  void (*memory_free)(wrt_allocator *a, struct wrt_memory *m);
+  struct wrt_table *(*table_alloc)(wrt_allocator *a, uint32_t min, wrt_diag *diag);
+  void (*table_free)(wrt_allocator *a, struct wrt_table *t);
+  /* The limits a pool was made with (all zero for on-demand). */
+  wrt_pool_limits (*limits)(const wrt_allocator *a);
+  void (*destroy)(wrt_allocator *a);
+} wrt_allocator_ops;
+
+struct wrt_allocator {
+  const wrt_allocator_ops *ops;
+};
+
+/* The on-demand strategy: stateless, one shared immutable object. */
+wrt_allocator *wrt_on_demand_allocator(void);
+/* A pooling allocator with limits lim (zero fields already defaulted by the
+** caller); NULL with diag set when its region cannot be reserved. */
+wrt_allocator *wrt_pool_new(const wrt_pool_limits *lim, wrt_diag *diag);
+/* lim with every zero field replaced by its default for this host. */
+wrt_pool_limits wrt_pool_limits_defaults(wrt_pool_limits lim);
 
 /* ------------------------------------------------------------ store objects */
 
@@ -113,9 +190,13 @@ struct wrt_memory {
   wrt_memory_def def;
   uint64_t pages;      /* current size in pages */
   uint64_t max;        /* declared maximum (valid when has_max) */
-  uint64_t limit;      /* pages grow may reach: the declared max capped by the reservation */
+  uint64_t limit;      /* pages grow may reach: the declared max capped by the storage */
   uint8_t *reserve;    /* start of the reservation or mapping (== def.base) */
   size_t reserve_size; /* bytes reserved, all registered for the fault handler */
+  size_t accessible;   /* bytes from reserve that are readable and writable */
+  wrt_allocator *alloc; /* where the storage came from and goes back to */
+  uint32_t slot;       /* the allocator's index for it (pool slot) */
+  bool moves;          /* a mapping of exactly the current size, moved by grow (32-bit on-demand) */
   bool has_max, is64;
 };
 
@@ -126,8 +207,11 @@ struct wrt_table {
   wrt_table_def def;
   uint32_t max; /* declared maximum (valid when has_max) */
   uint32_t cap; /* allocated elements */
+  wrt_allocator *alloc; /* where the storage came from and goes back to */
+  uint32_t slot;        /* the allocator's index for it (pool slot) */
   uint8_t elem_type;
   bool has_max;
+  bool fixed; /* cap is all there is: the elements never move (pooled storage) */
 };
 
 /* A global: a pointer to its 16-byte storage, which is either a slot in the
@@ -167,24 +251,28 @@ typedef struct wrt_elem_inst {
 } wrt_elem_inst;
 
 /* An instance. All index spaces put imports first; the arrays hold the
-** objects, the vmctx holds what compiled code reads of them. */
+** objects, the vmctx holds what compiled code reads of them. The record, its
+** arrays and the vmctx are one block from the engine's allocator
+** (instance.c lays it out), so instantiation allocates once. */
 struct wrt_instance {
   wrt_store *store;
   const wrt_module_desc *desc;
-  uint8_t *vmctx; /* 16-byte aligned inside vmctx_block */
-  void *vmctx_block;
-  size_t vmctx_block_size;
+  wrt_allocator *alloc;    /* the block's allocator */
+  size_t block_size;       /* bytes of the block, which starts at this record */
+  uint8_t *vmctx;          /* 16-byte aligned, in the block */
   wrt_vmctx_layout layout;
   wrt_memory **memories;   /* desc->n_memories */
   wrt_table **tables;      /* desc->n_tables */
   wrt_global **globals;    /* desc->n_globals */
   wrt_global *def_globals; /* wrappers of the vmctx slots of defined globals */
-  wrt_elem_inst *elems;    /* desc->n_elems */
+  wrt_elem_inst *elems;    /* desc->n_elems; items of passive segments only */
   uint8_t *data_dropped;   /* desc->n_datas flags */
-  char **export_names;     /* NUL-terminated copies for wrt_instance_export_at */
+  const char **export_names; /* NUL-terminated copies for wrt_instance_export_at */
 };
 
-/* Frees an instance's own allocations (not the objects the store lists). */
+/* Bytes of the block of an instance of d (what the allocator must admit). */
+size_t wrt_instance_block_size(const wrt_module_desc *d);
+/* Returns an instance's block to its allocator (not the objects the store lists). */
 void wrt_instance_destroy(wrt_instance *inst);
 
 /* Resolves import i of d through l and checks its type against the interned
@@ -207,11 +295,15 @@ wrt_funcref *wrt_instance_func(const wrt_instance *inst, uint32_t func_idx);
 
 /* ------------------------------------------------------------ objects (memory.c, table.c, ...) */
 
-/* Creates a memory in the store; NULL when the reservation or commit fails. */
-wrt_memory *wrt_memory_create(wrt_store *s, uint64_t min, uint64_t max, bool has_max, bool is64);
+/* Creates a memory in the store from allocator a; NULL (diag set, may be
+** NULL) when the limits are invalid or the storage cannot be had. */
+wrt_memory *wrt_memory_create(wrt_store *s, wrt_allocator *a, uint64_t min, uint64_t max,
+                              bool has_max, bool is64, wrt_diag *diag);
 void wrt_memory_destroy(wrt_memory *m);
-wrt_table *wrt_table_create(wrt_store *s, uint8_t elem_type, uint32_t min, uint32_t max,
-                            bool has_max, void *init);
+/* Pages a memory may ever reach on this host (declared limits aside). */
+uint64_t wrt_memory_host_page_cap(bool is64);
+wrt_table *wrt_table_create(wrt_store *s, wrt_allocator *a, uint8_t elem_type, uint32_t min,
+                            uint32_t max, bool has_max, void *init, wrt_diag *diag);
 void wrt_table_destroy(wrt_table *t);
 /* Old size, or UINT32_MAX when the maximum or memory is exceeded. */
 uint32_t wrt_table_grow_by(wrt_table *t, uint32_t delta, void *init);

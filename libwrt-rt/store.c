@@ -93,14 +93,42 @@ void wrt_ptrvec_fini(wrt_ptrvec *pv) {
 /* ------------------------------------------------------------ engine */
 
 wrt_engine *wrt_engine_new(void) {
+  return wrt_engine_new_with(NULL, NULL);
+}
+
+static wrt_allocator *allocator_new(const wrt_engine_config *c, wrt_diag *diag) {
+  if (!c || c->allocator == WRT_ALLOCATOR_ON_DEMAND)
+    return wrt_on_demand_allocator();
+  if (c->allocator == WRT_ALLOCATOR_POOLING) {
+    wrt_pool_limits lim = wrt_pool_limits_defaults(c->pool);
+    return wrt_pool_new(&lim, diag);
+  }
+  wrt_diag_set(diag, WRT_EINVAL, "unknown allocator %d", (int)c->allocator);
+  return NULL;
+}
+
+wrt_engine *wrt_engine_new_with(const wrt_engine_config *c, wrt_diag *diag) {
+  wrt_diag_set(diag, WRT_OK, "%s", "");
   wrt_engine *e = wrt_calloc(1, sizeof *e);
-  if (!e)
+  if (!e) {
+    wrt_diag_set(diag, WRT_ENOMEM, "out of memory creating the engine");
     return NULL;
+  }
   if (pthread_mutex_init(&e->lock, NULL) != 0) {
+    wrt_free(e, sizeof *e);
+    wrt_diag_set(diag, WRT_ENOMEM, "cannot create the engine's lock");
+    return NULL;
+  }
+  if (!(e->alloc = allocator_new(c, diag))) {
+    pthread_mutex_destroy(&e->lock);
     wrt_free(e, sizeof *e);
     return NULL;
   }
   return e;
+}
+
+wrt_pool_limits wrt_engine_pool_limits(const wrt_engine *e) {
+  return e->alloc->ops->limits(e->alloc);
 }
 
 static size_t sig_size(uint32_t n_types) {
@@ -114,6 +142,7 @@ void wrt_engine_free(wrt_engine *e) {
     if (e->slots[i])
       wrt_free(e->slots[i], sig_size(e->slots[i]->n_params + e->slots[i]->n_results));
   wrt_free(e->slots, e->cap * sizeof *e->slots);
+  e->alloc->ops->destroy(e->alloc);
   pthread_mutex_destroy(&e->lock);
   wrt_free(e, sizeof *e);
 }

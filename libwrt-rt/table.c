@@ -1,7 +1,8 @@
 /*
-** table.c: tables of references (funcref records or externref objects):
-** creation, growth (the element array is realloc'd; compiled code reloads
-** elems and size on every access), the host accessors and the table
+** table.c: tables of references (funcref records or externref objects) over
+** storage from an allocator: creation, growth (one path for every strategy:
+** growable storage is realloc'd, fixed storage only fills up; compiled code
+** reloads elems and size on every access), the host accessors and the table
 ** libcalls. Element segments are evaluated in instance.c; this file only
 ** copies their items. Reference counting of externrefs is not done yet.
 */
@@ -13,11 +14,15 @@ static uint32_t table_limit(const wrt_table *t) {
   return t->has_max && t->max < WRT_TABLE_MAX_ELEMS ? t->max : WRT_TABLE_MAX_ELEMS;
 }
 
-/* Makes room for n elements (n <= table_limit). Over-allocates geometrically
-** so that repeated table.grow by 1 stays linear overall. */
+/* Makes room for n elements (n <= table_limit). Growable storage
+** over-allocates geometrically so that repeated table.grow by 1 stays linear
+** overall; fixed storage has what it has. Storage past the size is always
+** null (fresh, or zeroed when a pool slot was freed). */
 static bool table_reserve(wrt_table *t, uint32_t n) {
   if (n <= t->cap && t->def.elems)
     return true;
+  if (t->fixed)
+    return false;
   uint64_t cap = (uint64_t)t->cap * 2;
   if (cap < n)
     cap = n;
@@ -28,36 +33,38 @@ static bool table_reserve(wrt_table *t, uint32_t n) {
   void **elems = wrt_alloc_hook(t->def.elems, t->cap * sizeof(void *), (size_t)cap * sizeof(void *));
   if (!elems)
     return false;
+  memset(elems + t->cap, 0, (size_t)(cap - t->cap) * sizeof(void *)); /* storage reads as null */
   t->def.elems = elems;
   t->cap = (uint32_t)cap;
   return true;
 }
 
-wrt_table *wrt_table_create(wrt_store *s, uint8_t elem_type, uint32_t min, uint32_t max,
-                            bool has_max, void *init) {
-  if (min > WRT_TABLE_MAX_ELEMS || (has_max && max < min))
+wrt_table *wrt_table_create(wrt_store *s, wrt_allocator *a, uint8_t elem_type, uint32_t min,
+                            uint32_t max, bool has_max, void *init, wrt_diag *diag) {
+  if (min > WRT_TABLE_MAX_ELEMS || (has_max && max < min)) {
+    wrt_diag_set(diag, WRT_ENOMEM, "table of %u elements exceeds this host's limit", min);
     return NULL;
-  wrt_table *t = wrt_calloc(1, sizeof *t);
+  }
+  wrt_table *t = a->ops->table_alloc(a, min, diag);
   if (!t)
     return NULL;
   t->elem_type = elem_type;
   t->max = max;
   t->has_max = has_max;
   if (!table_reserve(t, min) || !wrt_ptrvec_push(&s->tables, t)) {
+    wrt_diag_set(diag, WRT_ENOMEM, "cannot allocate a table of %u elements", min);
     wrt_table_destroy(t);
     return NULL;
   }
-  for (uint32_t i = 0; i < min; i++)
+  for (uint32_t i = 0; init && i < min; i++) /* fresh storage is all null */
     t->def.elems[i] = init;
   t->def.size = min;
   return t;
 }
 
 void wrt_table_destroy(wrt_table *t) {
-  if (!t)
-    return;
-  wrt_free(t->def.elems, t->cap * sizeof(void *));
-  wrt_free(t, sizeof *t);
+  if (t)
+    t->alloc->ops->table_free(t->alloc, t);
 }
 
 /* spec: table.grow: the old size, or -1 (UINT32_MAX) on failure. */
@@ -90,7 +97,7 @@ wrt_table *wrt_table_new(wrt_store *s, uint8_t elem_type, uint32_t min, uint32_t
                          void *init) {
   if (!s || (elem_type != WRT_FUNCREF && elem_type != WRT_EXTERNREF))
     return NULL;
-  return wrt_table_create(s, elem_type, min, max, has_max, init);
+  return wrt_table_create(s, wrt_on_demand_allocator(), elem_type, min, max, has_max, init, NULL);
 }
 
 uint32_t wrt_table_size(const wrt_table *t) {
@@ -148,9 +155,9 @@ void wrt_rt_table_init(void *vmctx, uint32_t table_idx, uint32_t elem_idx, uint3
     wrt_libcall_trap(vmctx, WRT_TRAP_TABLE_OOB, __builtin_return_address(0));
 }
 
+/* The items live in the instance's block: dropping only forgets them. */
 void wrt_rt_elem_drop(void *vmctx, uint32_t elem_idx) {
   wrt_elem_inst *seg = &wrt_vmctx_instance(vmctx)->elems[elem_idx];
-  wrt_free(seg->items, seg->n * sizeof(void *));
   seg->items = NULL;
   seg->n = 0;
 }

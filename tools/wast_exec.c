@@ -146,18 +146,31 @@ static bool spectest_init(wast_session *s, bool verbose) {
 
 /* ---------------------------------------------------------------- session */
 
-wast_session *wast_session_new(wast_report *r, const char *dir) {
+/* The pool for spec scripts: the documented defaults, except that a module
+** may define as many memories and tables as the pool has (the multi-memory
+** scripts define up to a few dozen in one module). */
+static wrt_engine_config pool_config(void) {
+  wrt_engine_config c = {.allocator = WRT_ALLOCATOR_POOLING};
+  c.pool.memories_per_module = 1000;
+  c.pool.tables_per_module = 1000;
+  return c;
+}
+
+wast_session *wast_session_new(wast_report *r, const char *dir, bool pooling) {
   wast_session *s = calloc(1, sizeof *s);
   if (!s)
     wast_die_oom();
   s->r = r;
   s->dir = wast_printf("%s", dir);
-  s->engine = wrt_engine_new();
+  wrt_engine_config pool = pool_config();
+  wrt_diag diag = {WRT_OK, ""};
+  s->engine = wrt_engine_new_with(pooling ? &pool : NULL, &diag);
   s->store = s->engine ? wrt_store_new(s->engine) : NULL;
   s->linker = s->store ? wrt_linker_new(s->store) : NULL;
   wast_refs_init(&s->refs, s->store);
   if (!s->linker) {
-    printf("%s: FAIL cannot create a wrt engine, store and linker\n", r->rel);
+    printf("%s: FAIL cannot create a wrt engine, store and linker%s%s\n", r->rel,
+           diag.msg[0] ? ": " : "", diag.msg);
     wast_session_free(s);
     return NULL;
   }

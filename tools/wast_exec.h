@@ -203,9 +203,10 @@ typedef struct wast_session wast_session;
 
 /* The per-script store with the spectest module, reporting into r (which
 ** must outlive the session); relative shared-object paths of module
-** commands are resolved against dir. NULL (after printing why) if the
-** runtime cannot start. */
-wast_session *wast_session_new(wast_report *r, const char *dir);
+** commands are resolved against dir. With `pooling`, the engine uses the
+** pooling allocator with the limits of wast_pool_limits. NULL (after printing
+** why) if the runtime cannot start. */
+wast_session *wast_session_new(wast_report *r, const char *dir, bool pooling);
 /* Frees the store, then closes every loaded module (their code and
 ** descriptors must outlive the instances). NULL is allowed. */
 void wast_session_free(wast_session *s);

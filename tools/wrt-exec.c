@@ -159,7 +159,7 @@ static bool run_script(exec_state *x, FILE *fp, char **rel) {
       continue;
     }
     /* The store is made on the first command, once the name is known. */
-    if (!s && !(s = wast_session_new(&x->r, dir)))
+    if (!s && !(s = wast_session_new(&x->r, dir, false)))
       ok = false;
     else
       run_line(x, s, line);

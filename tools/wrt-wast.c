@@ -794,7 +794,7 @@ static bool convert_and_run(wast_file *f, const char *wast, const char *json, co
     if (!wast_cross_begin(f))
       return false;
   } else if (execute) {
-    f->exec = wast_session_new(&f->rep, f->json_dir);
+    f->exec = wast_session_new(&f->rep, f->json_dir, f->opt->pooling);
     if (!f->exec)
       return false;
   }
@@ -1010,6 +1010,9 @@ static void usage(FILE *out) {
         "                       (default: wrt-wast.out)\n"
         "  --bounds-checks=guard|explicit  memory bounds checking of compiled code\n"
         "  -O0 .. -O3           code generator optimisation level (default -O1)\n"
+        "  --allocator=pooling|on-demand  instance allocator of each script's engine\n"
+        "                       (default on-demand; pooling: wrt.h's default limits,\n"
+        "                       any number of memories and tables per module)\n"
         "  --validate-only      only decode and validate modules (no code generation)\n"
         "  --target=TRIPLE      compile for TRIPLE (aarch64-linux-gnu, riscv64-linux-gnu,\n"
         "                       arm-linux-gnueabihf, x86_64-linux-gnu) and run each\n"
@@ -1057,6 +1060,10 @@ static bool parse_option(const char *a, wast_options *opt) {
     opt->bounds_checks = WRT_BOUNDS_EXPLICIT;
   else if (a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3])
     opt->opt_level = a[2] - '0';
+  else if (strcmp(a, "--allocator=pooling") == 0)
+    opt->pooling = true;
+  else if (strcmp(a, "--allocator=on-demand") == 0)
+    opt->pooling = false;
   else if (strcmp(a, "--validate-only") == 0)
     opt->validate_only = true;
   else if (strcmp(a, "--trace") == 0)

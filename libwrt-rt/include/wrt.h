@@ -156,8 +156,70 @@ typedef wrt_funcref wrt_func;
 ** around. */
 typedef struct wrt_externref wrt_externref;
 
-/* Owned by the caller; NULL when out of memory. */
+/* Owned by the caller; NULL when out of memory. Same as wrt_engine_new_with
+** with the default configuration (the on-demand allocator). */
 wrt_engine *wrt_engine_new(void);
+
+/*
+** Allocation strategies (docs/USING.md, "Instance allocation"). An engine
+** gets its instances' storage (the instance record and vmctx, defined
+** memories and tables) from one allocator, chosen when the engine is made:
+**   on-demand  every instance allocates what it needs with malloc and mmap
+**              when it is instantiated and frees it with its store.
+**   pooling    one contiguous region reserved at engine creation holds
+**              `instances` instance slots, `memories` memory slots and
+**              `tables` table slots; instantiation takes free slots without
+**              malloc or mmap, and wrt_store_free returns them with their
+**              pages zeroed, so a later tenant never sees an earlier one's
+**              bytes. A module that cannot fit the limits is refused by
+**              wrt_engine_admit (and so by wrt_instantiate) with a message
+**              naming the limit; running out of free slots is WRT_ENOMEM with
+**              a message naming the limit too.
+** Host-made memories and tables (wrt_memory_new, wrt_table_new) always come
+** from on-demand storage.
+*/
+typedef enum wrt_allocator_kind {
+  WRT_ALLOCATOR_ON_DEMAND = 0,
+  WRT_ALLOCATOR_POOLING
+} wrt_allocator_kind;
+
+/* Limits of the pooling allocator. A field left 0 takes the default shown
+** (64-bit hosts; 32-bit hosts: 32 slots of each kind and 256 memory pages). */
+typedef struct wrt_pool_limits {
+  uint32_t instances;           /* instance slots: live instances at once (1000) */
+  uint32_t memories;            /* memory slots, all instances together (1000) */
+  uint32_t tables;              /* table slots, all instances together (1000) */
+  uint32_t memories_per_module; /* memories one module may define (1) */
+  uint32_t tables_per_module;   /* tables one module may define (1) */
+  uint64_t memory_pages;        /* 64 KiB pages a pooled memory may reach (65536 = 4 GiB) */
+  uint32_t table_elements;      /* elements a pooled table may reach (20000) */
+  uint32_t instance_bytes;      /* instance record, vmctx, segment and name tables
+                                   of one instance (1 MiB) */
+} wrt_pool_limits;
+
+/* An engine configuration: zero-initialised, it is the default. */
+typedef struct wrt_engine_config {
+  wrt_allocator_kind allocator;
+  wrt_pool_limits pool; /* read for WRT_ALLOCATOR_POOLING only */
+} wrt_engine_config;
+
+/* Owned by the caller. c is borrowed (NULL = defaults). NULL on failure with
+** the reason in diag: an unknown allocator, or a pool whose region cannot be
+** reserved (the message gives its size). The pool's address space: each
+** memory slot reserves the guard-page reservation of docs/ABI.md (8 GiB +
+** 64 KiB on 64-bit hosts) whatever memory_pages says, so that guard-mode
+** code needs no bounds checks in pooled memories either. */
+wrt_engine *wrt_engine_new_with(const wrt_engine_config *c, wrt_diag *diag);
+
+/* The limits the engine's pool was made with (defaults filled in); all zero
+** for an on-demand engine. */
+wrt_pool_limits wrt_engine_pool_limits(const wrt_engine *e);
+
+/* Whether instances of desc fit the engine's allocator: WRT_OK, or WRT_EINVAL
+** with diag naming the limit ("module defines 2 memories; the pool allows 1
+** (memories_per_module)"). wrt_instantiate checks the same first. */
+wrt_err wrt_engine_admit(const wrt_engine *e, const wrt_module_desc *desc, wrt_diag *diag);
+
 /* Only after every store of the engine is freed (not checked): it frees the
 ** signatures wrt_func_type returns. */
 void wrt_engine_free(wrt_engine *e);
