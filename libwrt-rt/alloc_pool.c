@@ -229,11 +229,16 @@ static wrt_memory *pool_memory_alloc(wrt_allocator *a, uint64_t min, uint64_t li
     return NULL;
   }
   wrt_memory *m = &p->mems[i];
-  size_t accessible = m->accessible; /* what the previous tenant left accessible (zeroed) */
+  /* What the previous tenant left: its accessible size (zeroed, or back to
+  ** the image) and the image mapped over the start (memory.c replaces it
+  ** unless the new tenant is the same module). */
+  size_t accessible = m->accessible;
+  const wrt_image *image = m->image;
   memset(m, 0, sizeof *m);
   m->reserve = p->mem_area + (size_t)i * p->mem_stride;
   m->reserve_size = p->mem_stride;
   m->accessible = accessible;
+  m->image = image;
   m->limit = limit < p->lim.memory_pages ? limit : p->lim.memory_pages;
   m->alloc = a;
   m->slot = i;
@@ -242,9 +247,12 @@ static wrt_memory *pool_memory_alloc(wrt_allocator *a, uint64_t min, uint64_t li
 
 static void pool_memory_free(wrt_allocator *a, wrt_memory *m) {
   wrt_pool *p = pool_of(a);
-  /* Dropped pages read as zero on the next touch; should the kernel refuse,
-  ** zero them by hand: a later tenant must never see these bytes. */
-  if (m->accessible && madvise(m->reserve, m->accessible, MADV_DONTNEED) != 0)
+  /* Dropped pages read as zero on the next touch (or as the image, where one
+  ** is mapped: the module's own data, the same for every tenant); should the
+  ** kernel refuse, drop the image and zero by hand: a later tenant must never
+  ** see these bytes. */
+  if (m->accessible && madvise(m->reserve, m->accessible, MADV_DONTNEED) != 0 &&
+      !wrt_memory_use_image(m, NULL))
     memset(m->reserve, 0, m->accessible);
   slot_give(p, &p->free_mem, m->slot);
 }

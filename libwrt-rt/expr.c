@@ -98,12 +98,12 @@ static bool eval_instr(const wrt_instance *inst, uint8_t op, reader *r, wrt_raw 
   case 0xd0: /* ref.null t: the heap type is an s33 */
     return read_leb(r, 33, true, &x);
   case 0xd2: /* ref.func */
-    if (!read_u32(r, &idx) || idx >= inst->desc->n_funcs)
+    if (!inst || !read_u32(r, &idx) || idx >= inst->desc->n_funcs)
       return false;
     v->ref = wrt_instance_func(inst, idx);
     return true;
   case 0x23: /* global.get: imports (and earlier globals with extended-const) */
-    if (!read_u32(r, &idx) || idx >= inst->desc->n_globals || !inst->globals[idx])
+    if (!inst || !read_u32(r, &idx) || idx >= inst->desc->n_globals || !inst->globals[idx])
       return false;
     *v = *inst->globals[idx]->storage;
     return true;

@@ -239,6 +239,9 @@ static wrt_err create_memories_tables(wrt_instance *inst, wrt_diag *diag) {
     if (!m)
       return wrt_diag_set(diag, why.code, "cannot allocate memory %u (%llu pages): %s", i,
                           (unsigned long long)lim->min, why.msg);
+    /* Also when there is no image: a pooled slot may still hold another's. */
+    if (!wrt_memory_use_image(m, wrt_engine_image(s->engine, d, i)))
+      return wrt_diag_set(diag, WRT_ENOMEM, "cannot map the image of memory %u", i);
     inst->memories[i] = m;
     vm_slots(inst, inst->layout.memories)[i] = &m->def;
   }
@@ -333,6 +336,14 @@ static wrt_err init_active_elem(wrt_instance *inst, uint32_t i, wrt_diag *diag, 
   return WRT_OK;
 }
 
+/* Whether defined memory mem of the instance was created with its module's
+** image, which already holds every active segment's bytes for it. */
+static bool has_image(const wrt_instance *inst, uint32_t mem) {
+  const wrt_image *img = inst->memories[mem]->image;
+  return mem >= inst->desc->n_memory_imports && img && img->desc == inst->desc &&
+         img->mem_idx == mem;
+}
+
 /*
 ** spec: instantiation, steps for segments: active element segments in order,
 ** then active data segments in order, each dropped after use (declarative
@@ -356,6 +367,10 @@ static wrt_err init_segments(wrt_instance *inst, wrt_diag *diag, wrt_trap *trap)
     const wrt_data_desc *s = &d->datas[i];
     if (s->mode != WRT_SEG_ACTIVE)
       continue;
+    if (has_image(inst, s->mem_idx)) { /* mapped with the memory: nothing to copy or check */
+      inst->data_dropped[i] = 1;
+      continue;
+    }
     uint64_t off;
     if (!eval_offset(inst, &s->offset, d->memories[s->mem_idx].is64 != 0, &off))
       return wrt_diag_set(diag, WRT_EABI, "unsupported offset of data segment %u", i);

@@ -83,6 +83,38 @@ wrt_memory *wrt_memory_create(wrt_store *s, wrt_allocator *a, uint64_t min, uint
   return m;
 }
 
+/* Replaces what is mapped over the start of the storage: first fresh
+** anonymous PROT_NONE pages over the old image and everything accessible
+** (all zero again), then the new image (PROT_NONE too; the caller re-opens
+** the memory's size). m->image and m->accessible always describe what is
+** mapped, also after a failure. */
+static bool replace_image(wrt_memory *m, const wrt_image *img) {
+  size_t span = m->image && m->image->len > m->accessible ? m->image->len : m->accessible;
+  const int anon = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+  if (span && mmap(m->reserve, span, PROT_NONE, anon, -1, 0) == MAP_FAILED)
+    return false;
+  m->accessible = 0;
+  m->image = NULL;
+  if (!img)
+    return true;
+  if (!wrt_image_map(img, m->reserve)) {
+    /* A failed MAP_FIXED may have unmapped the range: reserve it again. */
+    mmap(m->reserve, img->len, PROT_NONE, anon, -1, 0);
+    return false;
+  }
+  m->image = img;
+  return true;
+}
+
+bool wrt_memory_use_image(wrt_memory *m, const wrt_image *img) {
+  if (m->image == img || m->moves) /* same module in a reused pool slot; or never images */
+    return true;
+  if (img && NEVER(img->len > m->accessible))
+    img = NULL; /* images lie within the minimum size: cannot happen */
+  size_t bytes = m->accessible;
+  return replace_image(m, img) && set_accessible(m, bytes);
+}
+
 void wrt_memory_destroy(wrt_memory *m) {
   if (m)
     m->alloc->ops->memory_free(m->alloc, m);

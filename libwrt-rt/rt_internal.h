@@ -104,7 +104,28 @@ struct wrt_engine {
   wrt_sig **slots;      /* open addressing, power-of-two capacity */
   size_t cap, count;
   struct wrt_allocator *alloc; /* instance storage (owned; never NULL) */
+  bool images_on;              /* map copy-on-write memory images (image.c) */
+  wrt_ptrvec images;           /* wrt_image *, under lock */
 };
+
+/* A copy-on-write image of one defined memory of one module (image.c): a
+** sealed memfd holding the memory's first `len` bytes after instantiation.
+** Owned by the engine; immutable once built. */
+typedef struct wrt_image {
+  const wrt_module_desc *desc;
+  uint32_t mem_idx;
+  int fd;     /* -1: this memory has no image (not static, no data, or no memfd) */
+  size_t len; /* host-page multiple, within the memory's minimum size */
+} wrt_image;
+
+/* The image of defined memory mem of d, built on first use; NULL when there
+** is none (images off, segment initialisation not static, no data, no memfd).
+** With an image, instantiation maps it instead of copying d's data segments,
+** and no segment of d can trap. */
+const wrt_image *wrt_engine_image(wrt_engine *e, const wrt_module_desc *d, uint32_t mem);
+void wrt_engine_images_free(wrt_engine *e);
+/* Maps img privately at `at` (PROT_NONE; memory.c opens it). False on failure. */
+bool wrt_image_map(const wrt_image *img, uint8_t *at);
 
 /* Interns a signature; returns its id, or 0 when out of memory. */
 uintptr_t wrt_engine_intern(wrt_engine *e, uint32_t n_params, const uint8_t *params,
@@ -195,6 +216,7 @@ struct wrt_memory {
   size_t reserve_size; /* bytes reserved, all registered for the fault handler */
   size_t accessible;   /* bytes from reserve that are readable and writable */
   wrt_allocator *alloc; /* where the storage came from and goes back to */
+  const wrt_image *image; /* mapped over the start of the storage, or NULL */
   uint32_t slot;       /* the allocator's index for it (pool slot) */
   bool moves;          /* a mapping of exactly the current size, moved by grow (32-bit on-demand) */
   bool has_max, is64;
@@ -299,6 +321,11 @@ wrt_funcref *wrt_instance_func(const wrt_instance *inst, uint32_t func_idx);
 ** NULL) when the limits are invalid or the storage cannot be had. */
 wrt_memory *wrt_memory_create(wrt_store *s, wrt_allocator *a, uint64_t min, uint64_t max,
                               bool has_max, bool is64, wrt_diag *diag);
+/* Puts img (NULL: none, all zero) at the start of m's storage, before any
+** code has seen m, keeping its accessible size. Afterwards m->image == img
+** unless the storage moves (never imaged: the caller copies the segments).
+** False when the host refuses the mappings (the memory is then unusable). */
+bool wrt_memory_use_image(wrt_memory *m, const wrt_image *img);
 void wrt_memory_destroy(wrt_memory *m);
 /* Pages a memory may ever reach on this host (declared limits aside). */
 uint64_t wrt_memory_host_page_cap(bool is64);
@@ -340,7 +367,8 @@ void wrt_host_funcs_adopt(wrt_store *s, const wrt_module_desc *d, const uintptr_
 
 /* Evaluates a constant expression in `inst` (whose function records and
 ** globals evaluated so far must be in place). False if the bytes are not a
-** supported constant expression. */
+** supported constant expression. With inst NULL, only expressions whose
+** value is the same in every instance (no global.get, no ref.func) succeed. */
 bool wrt_expr_eval(const wrt_instance *inst, const wrt_expr *e, wrt_raw *out);
 
 /* ------------------------------------------------------------ calls and traps (call.c, signal.c) */

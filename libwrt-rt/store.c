@@ -119,6 +119,7 @@ wrt_engine *wrt_engine_new_with(const wrt_engine_config *c, wrt_diag *diag) {
     wrt_diag_set(diag, WRT_ENOMEM, "cannot create the engine's lock");
     return NULL;
   }
+  e->images_on = !c || !c->copy_data_segments;
   if (!(e->alloc = allocator_new(c, diag))) {
     pthread_mutex_destroy(&e->lock);
     wrt_free(e, sizeof *e);
@@ -143,6 +144,7 @@ void wrt_engine_free(wrt_engine *e) {
       wrt_free(e->slots[i], sig_size(e->slots[i]->n_params + e->slots[i]->n_results));
   wrt_free(e->slots, e->cap * sizeof *e->slots);
   e->alloc->ops->destroy(e->alloc);
+  wrt_engine_images_free(e);
   pthread_mutex_destroy(&e->lock);
   wrt_free(e, sizeof *e);
 }

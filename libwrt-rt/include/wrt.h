@@ -201,6 +201,13 @@ typedef struct wrt_pool_limits {
 typedef struct wrt_engine_config {
   wrt_allocator_kind allocator;
   wrt_pool_limits pool; /* read for WRT_ALLOCATOR_POOLING only */
+  /* Copy data segments into every new memory, never map copy-on-write
+  ** images. By default, when a module's segment initialisation is static
+  ** (constant offsets, segments inside memories and tables it defines), the
+  ** engine keeps each memory's initial contents as an image (a sealed memfd)
+  ** and maps it privately instead of copying; a pooled slot reused for the
+  ** same module keeps the mapping. Either way the contents are the same. */
+  bool copy_data_segments;
 } wrt_engine_config;
 
 /* Owned by the caller. c is borrowed (NULL = defaults). NULL on failure with
@@ -208,7 +215,9 @@ typedef struct wrt_engine_config {
 ** reserved (the message gives its size). The pool's address space: each
 ** memory slot reserves the guard-page reservation of docs/ABI.md (8 GiB +
 ** 64 KiB on 64-bit hosts) whatever memory_pages says, so that guard-mode
-** code needs no bounds checks in pooled memories either. */
+** code needs no bounds checks in pooled memories either. An engine keeps the
+** memory images of the modules instantiated with it (see copy_data_segments):
+** their objects must stay loaded until it is freed. */
 wrt_engine *wrt_engine_new_with(const wrt_engine_config *c, wrt_diag *diag);
 
 /* The limits the engine's pool was made with (defaults filled in); all zero

@@ -6,11 +6,13 @@
 ** freed; modules that cannot fit are refused before instantiation with the
 ** limit named.
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "host.h"
 
 extern const wrt_module_desc pool__module;
+extern const wrt_module_desc pool_other__module;
 
 /* A pooling engine with one slot of each kind unless the case says more. */
 static wrt_engine *pool_engine(wrt_pool_limits lim) {
@@ -221,7 +223,66 @@ static void pool_admission(void) {
   T_CONTAINS(diag.msg, "unknown allocator");
 }
 
+/* Whether the mapping at addr is a memory image (Linux names memfds in
+** /proc/self/maps: "/memfd:wrt-memory-image (deleted)"). */
+static bool mapped_from_image(const void *addr) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  char line[512];
+  bool found = false;
+  while (f && fgets(line, sizeof line, f)) {
+    unsigned long lo, hi;
+    if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && (uintptr_t)addr >= lo && (uintptr_t)addr < hi) {
+      found = strstr(line, "wrt-memory-image") != NULL;
+      break;
+    }
+  }
+  if (f)
+    fclose(f);
+  return found;
+}
+
+/* pool.wat's data is static: its memory maps the engine's image (unless the
+** engine copies segments), with the same contents either way; a different
+** module in the same slot afterwards sees neither the image nor the data. */
+static void pool_images(void) {
+  for (int copy = 0; copy < 2; copy++) {
+    wrt_engine_config c = {.allocator = WRT_ALLOCATOR_POOLING, .pool = one_slot,
+                           .copy_data_segments = copy != 0};
+    wrt_engine *e = wrt_engine_new_with(&c, NULL);
+    wrt_store *s = NULL;
+    wrt_instance *inst = e ? tenant(e, &s) : NULL;
+    wrt_memory *m = host_memory(inst, "mem");
+    if (!m)
+      goto next;
+    uint8_t *base = wrt_memory_data(m);
+    if (!T_EQ_U64(mapped_from_image(base + 16), copy == 0))
+      T_FAIL("copy_data_segments=%d: image mapping %s", copy, copy ? "used" : "not used");
+    memory_clean(m, 0, 65536);
+    memset(base, 0x5a, 65536); /* dirty the image's private copy */
+    wrt_store_free(s);
+    s = wrt_store_new(e);
+    wrt_instance *other;
+    if (!T_EQ_U64(wrt_instantiate(s, &pool_other__module, NULL, &other, NULL, NULL), WRT_OK))
+      goto next;
+    m = host_memory(other, "mem");
+    if (!m || !T_CHECK(wrt_memory_data(m) == base))
+      goto next;
+    T_CHECK(!mapped_from_image(base));
+    const uint8_t *p = wrt_memory_data(m);
+    for (uint64_t i = 0; i < wrt_memory_size(m); i++)
+      if (p[i] != 0) {
+        T_FAIL("copy_data_segments=%d: byte %llu of the next module's memory is 0x%02x", copy,
+               (unsigned long long)i, p[i]);
+        break;
+      }
+  next:
+    wrt_store_free(s);
+    wrt_engine_free(e);
+  }
+}
+
 const t_case host_pool_cases[] = {
+    {"pool_images", pool_images},
     {"pool_no_leak", pool_no_leak},
     {"pool_exhaustion", pool_exhaustion},
     {"pool_admission", pool_admission},
