@@ -1,7 +1,8 @@
 /*
 ** table.c: table.get/set/size inline (bounds-checked against the current
 ** size, which may change on grow, so it is reloaded each time), and
-** table.grow/fill/copy/init and elem.drop as libcalls.
+** table.grow/fill/copy/init and elem.drop as libcalls. table.set also marks
+** the table written (wrt_abi.h).
 */
 #include "cg_internal.h"
 
@@ -25,6 +26,13 @@ static LLVMValueRef elem_ptr(cg_func *f, LLVMValueRef def, LLVMValueRef idx) {
   return LLVMBuildInBoundsGEP2(u->b, u->ptr, elems, &i, 1, "");
 }
 
+/* def->written = 1 (wrt_abi.h: a written table is not kept for reuse). */
+static void mark_written(cg_func *f, LLVMValueRef def) {
+  cg_unit *u = f->u;
+  LLVMValueRef off = cg_const_i32(u, u->abi.off.wrt_table_def.written);
+  LLVMBuildStore(u->b, cg_const_i32(u, 1), LLVMBuildInBoundsGEP2(u->b, u->i8, def, &off, 1, ""));
+}
+
 bool cg_table(cg_func *f, const aotc_instr *in) {
   cg_unit *u = f->u;
   LLVMValueRef a, b, c, r;
@@ -36,7 +44,9 @@ bool cg_table(cg_func *f, const aotc_instr *in) {
     return true;
   case AOTC_OP_TABLE_SET:
     b = cg_pop(f), a = cg_pop(f);
-    LLVMBuildStore(u->b, b, elem_ptr(f, table_def(f, in->u.idx), a));
+    c = table_def(f, in->u.idx);
+    LLVMBuildStore(u->b, b, elem_ptr(f, c, a));
+    mark_written(f, c);
     return true;
   case AOTC_OP_TABLE_SIZE: cg_push(f, table_size(f, table_def(f, in->u.idx))); return true;
   case AOTC_OP_TABLE_GROW:

@@ -50,7 +50,8 @@ static void od_instance_free(wrt_allocator *a, void *block, size_t bytes) {
 ** memory.c remaps it on grow. MAP_NORESERVE: the mapping is address space,
 ** not memory; only pages inside the current length are ever touched. */
 static wrt_memory *od_memory_alloc(wrt_allocator *a, uint64_t min, uint64_t limit,
-                                   wrt_diag *diag) {
+                                   const wrt_image *want, wrt_diag *diag) {
+  (void)want; /* fresh storage every time */
   wrt_memory *m = wrt_calloc(1, sizeof *m);
   if (!m) {
     wrt_diag_set(diag, WRT_ENOMEM, "out of memory allocating a memory");
@@ -86,8 +87,9 @@ static void od_memory_free(wrt_allocator *a, wrt_memory *m) {
 }
 
 /* The elements are grown by table.c (growable storage). */
-static wrt_table *od_table_alloc(wrt_allocator *a, uint32_t min, wrt_diag *diag) {
-  (void)min;
+static wrt_table *od_table_alloc(wrt_allocator *a, uint32_t min, const wrt_table_key *want,
+                                 wrt_diag *diag) {
+  (void)min, (void)want;
   wrt_table *t = wrt_calloc(1, sizeof *t);
   if (!t) {
     wrt_diag_set(diag, WRT_ENOMEM, "out of memory allocating a table");

@@ -139,12 +139,40 @@ static void free_fini(pool_free *f) {
   wrt_free(f->idx, f->cap * sizeof *f->idx);
 }
 
-/* Pops a free slot index; UINT32_MAX when none is left. */
-static uint32_t slot_take(wrt_pool *p, pool_free *f) {
+/* How deep slot_take looks for a slot that fits best. */
+#define AFFINITY_DEPTH 32
+
+/* Pops a free slot index, preferring (within the top AFFINITY_DEPTH) one
+** for which fits(p, index, want) holds; UINT32_MAX when none is left. */
+static uint32_t slot_take(wrt_pool *p, pool_free *f,
+                          bool (*fits)(const wrt_pool *, uint32_t, const void *), const void *want) {
   pthread_mutex_lock(&p->lock);
-  uint32_t i = f->n ? f->idx[--f->n] : UINT32_MAX;
+  uint32_t i = UINT32_MAX;
+  if (f->n) {
+    uint32_t top = f->n - 1, pick = top;
+    for (uint32_t k = 0; fits && want && k < AFFINITY_DEPTH && k <= top; k++)
+      if (fits(p, f->idx[top - k], want)) {
+        pick = top - k;
+        break;
+      }
+    i = f->idx[pick];
+    f->idx[pick] = f->idx[top];
+    f->n--;
+  }
   pthread_mutex_unlock(&p->lock);
   return i;
+}
+
+/* Affinity: a memory slot with the wanted image mapped, a table slot that
+** kept the wanted elements (the records are read under the pool's lock; a
+** free slot's record changes only when taken). */
+static bool memory_fits(const wrt_pool *p, uint32_t i, const void *want) {
+  return p->mems[i].image == want;
+}
+
+static bool table_fits(const wrt_pool *p, uint32_t i, const void *want) {
+  const wrt_table_key *k = want, *kept = &p->tables[i].kept;
+  return kept->desc == k->desc && kept->block == k->block && kept->idx == k->idx;
 }
 
 static void slot_give(wrt_pool *p, pool_free *f, uint32_t i) {
@@ -198,7 +226,7 @@ static void *pool_instance_alloc(wrt_allocator *a, size_t bytes, wrt_diag *diag)
                  bytes, p->lim.instance_bytes);
     return NULL;
   }
-  uint32_t i = slot_take(p, &p->free_inst);
+  uint32_t i = slot_take(p, &p->free_inst, NULL, NULL);
   if (i == UINT32_MAX) {
     wrt_diag_set(diag, WRT_ENOMEM, "all %u instance slots of the pool are in use (instances)",
                  p->lim.instances);
@@ -215,14 +243,14 @@ static void pool_instance_free(wrt_allocator *a, void *block, size_t bytes) {
 }
 
 static wrt_memory *pool_memory_alloc(wrt_allocator *a, uint64_t min, uint64_t limit,
-                                     wrt_diag *diag) {
+                                     const wrt_image *want, wrt_diag *diag) {
   wrt_pool *p = pool_of(a);
   if (min > p->lim.memory_pages) {
     wrt_diag_set(diag, WRT_EINVAL, "memory needs %llu pages; pooled memories hold %llu "
                  "(memory_pages)", (unsigned long long)min, (unsigned long long)p->lim.memory_pages);
     return NULL;
   }
-  uint32_t i = slot_take(p, &p->free_mem);
+  uint32_t i = slot_take(p, &p->free_mem, memory_fits, want);
   if (i == UINT32_MAX) {
     wrt_diag_set(diag, WRT_ENOMEM, "all %u memory slots of the pool are in use (memories)",
                  p->lim.memories);
@@ -257,21 +285,28 @@ static void pool_memory_free(wrt_allocator *a, wrt_memory *m) {
   slot_give(p, &p->free_mem, m->slot);
 }
 
-static wrt_table *pool_table_alloc(wrt_allocator *a, uint32_t min, wrt_diag *diag) {
+static wrt_table *pool_table_alloc(wrt_allocator *a, uint32_t min, const wrt_table_key *want,
+                                   wrt_diag *diag) {
   wrt_pool *p = pool_of(a);
   if (min > p->lim.table_elements) {
     wrt_diag_set(diag, WRT_EINVAL, "table needs %u elements; pooled tables hold %u "
                  "(table_elements)", min, p->lim.table_elements);
     return NULL;
   }
-  uint32_t i = slot_take(p, &p->free_table);
+  uint32_t i = slot_take(p, &p->free_table, table_fits, want);
   if (i == UINT32_MAX) {
     wrt_diag_set(diag, WRT_ENOMEM, "all %u table slots of the pool are in use (tables)",
                  p->lim.tables);
     return NULL;
   }
   wrt_table *t = &p->tables[i];
+  /* What the previous tenant left: nulls, or its module's unwritten initial
+  ** elements (table.c keeps them for the same module or clears them). */
+  wrt_table_key kept = t->kept;
+  uint32_t kept_size = t->kept_size;
   memset(t, 0, sizeof *t);
+  t->kept = kept;
+  t->kept_size = kept_size;
   t->def.elems = (void **)(void *)(p->table_area + (size_t)i * p->table_stride);
   t->cap = p->lim.table_elements;
   t->fixed = true;
@@ -280,10 +315,19 @@ static wrt_table *pool_table_alloc(wrt_allocator *a, uint32_t min, wrt_diag *dia
   return t;
 }
 
-/* Elements past the size were never written (tables only grow). */
+/* Elements past the size were never written (tables only grow). A table
+** still holding its module's initial elements, unwritten, keeps them: they
+** are the module's, the same for every tenant, and the next instance of the
+** same module in the same instance slot needs exactly them. */
 static void pool_table_free(wrt_allocator *a, wrt_table *t) {
   wrt_pool *p = pool_of(a);
-  memset(t->def.elems, 0, (size_t)t->def.size * sizeof(void *));
+  if (t->kept.desc && !t->def.written) {
+    t->kept_size = t->def.size;
+  } else {
+    memset(t->def.elems, 0, (size_t)t->def.size * sizeof(void *));
+    memset(&t->kept, 0, sizeof t->kept);
+    t->kept_size = 0;
+  }
   slot_give(p, &p->free_table, t->slot);
 }
 

@@ -111,6 +111,13 @@ static bool eval_instr(const wrt_instance *inst, uint8_t op, reader *r, wrt_raw 
   return false;
 }
 
+bool wrt_expr_ref_func(const wrt_expr *e, uint32_t *func_idx) {
+  if (!e->bytes || e->len < 3 || e->bytes[0] != 0xd2)
+    return false;
+  reader r = {e->bytes + 1, e->bytes + e->len};
+  return read_u32(&r, func_idx) && r.p + 1 == r.end && *r.p == 0x0b;
+}
+
 bool wrt_expr_eval(const wrt_instance *inst, const wrt_expr *e, wrt_raw *out) {
   wrt_raw stack[EXPR_STACK];
   size_t sp = 0;

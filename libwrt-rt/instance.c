@@ -161,6 +161,7 @@ static wrt_instance *instance_alloc(wrt_store *s, const wrt_module_desc *d, wrt_
     return NULL;
   inst->store = s;
   inst->desc = d;
+  inst->info = wrt_engine_module_info(s->engine, d);
   inst->alloc = a;
   inst->block_size = b.size;
   inst->layout = wrt_vmctx_layout_for(&d->counts, (uint32_t)sizeof(void *));
@@ -228,31 +229,54 @@ static void init_funcrefs(wrt_instance *inst) {
   }
 }
 
+/* What a pooled table slot remembers of the initial elements of table i. */
+static wrt_table_key table_key(const wrt_instance *inst, uint32_t i) {
+  wrt_table_key k = {inst->desc, inst, i};
+  return k;
+}
+
+/* Whether table i is defined and already holds its initial elements, kept
+** in its pooled slot from an earlier instance of the module in this slot. */
+static bool has_kept_elems(const wrt_instance *inst, uint32_t i) {
+  const wrt_table *t = inst->tables[i];
+  return i >= inst->desc->n_table_imports && t->kept.desc == inst->desc &&
+         t->kept.block == (const void *)inst && t->kept.idx == i;
+}
+
+/* After the segments, before any code runs: the tables whose initial
+** elements a pooled slot may keep are recorded as holding them, unwritten. */
+static void keep_tables(wrt_instance *inst) {
+  const wrt_module_desc *d = inst->desc;
+  for (uint32_t i = d->n_table_imports; inst->info && i < d->n_tables; i++)
+    if (inst->info->keep_table[i]) {
+      wrt_table_key key = table_key(inst, i);
+      wrt_table_keep(inst->tables[i], &key);
+    }
+}
+
 static wrt_err create_memories_tables(wrt_instance *inst, wrt_diag *diag) {
   const wrt_module_desc *d = inst->desc;
   wrt_store *s = inst->store;
   for (uint32_t i = d->n_memory_imports; i < d->n_memories; i++) {
     const wrt_limits_desc *lim = &d->memories[i];
     wrt_diag why;
-    wrt_memory *m =
-        wrt_memory_create(s, inst->alloc, lim->min, lim->max, lim->has_max, lim->is64 != 0, &why);
+    wrt_memory *m = wrt_memory_create(s, inst->alloc, lim->min, lim->max, lim->has_max,
+                                      lim->is64 != 0, wrt_module_image(inst->info, i), &why);
     if (!m)
       return wrt_diag_set(diag, why.code, "cannot allocate memory %u (%llu pages): %s", i,
                           (unsigned long long)lim->min, why.msg);
-    /* Also when there is no image: a pooled slot may still hold another's. */
-    if (!wrt_memory_use_image(m, wrt_engine_image(s->engine, d, i)))
-      return wrt_diag_set(diag, WRT_ENOMEM, "cannot map the image of memory %u", i);
     inst->memories[i] = m;
     vm_slots(inst, inst->layout.memories)[i] = &m->def;
   }
   for (uint32_t i = d->n_table_imports; i < d->n_tables; i++) {
     const wrt_table_desc *td = &d->tables[i];
     wrt_diag why = {WRT_ENOMEM, "too many elements"};
+    wrt_table_key key = table_key(inst, i);
     wrt_table *t = NULL;
     if (td->lim.min <= UINT32_MAX)
       t = wrt_table_create(s, inst->alloc, td->elem_type, (uint32_t)td->lim.min,
                            td->lim.max > UINT32_MAX ? UINT32_MAX : (uint32_t)td->lim.max,
-                           td->lim.has_max, NULL, &why);
+                           td->lim.has_max, NULL, &key, &why);
     if (!t)
       return wrt_diag_set(diag, why.code, "cannot allocate table %u (%llu elements): %s", i,
                           (unsigned long long)td->lim.min, why.msg);
@@ -329,7 +353,10 @@ static wrt_err init_active_elem(wrt_instance *inst, uint32_t i, wrt_diag *diag, 
   }
   for (uint32_t j = 0; j < e->n_items; j++) {
     wrt_raw v;
-    if (!wrt_expr_eval(inst, &e->items[j], &v))
+    uint32_t f;
+    if (wrt_expr_ref_func(&e->items[j], &f) && f < inst->desc->n_funcs)
+      v.ref = wrt_instance_func(inst, f);
+    else if (!wrt_expr_eval(inst, &e->items[j], &v))
       return wrt_diag_set(diag, WRT_EABI, "unsupported item %u of element segment %u", j, i);
     t->def.elems[off + j] = v.ref;
   }
@@ -356,7 +383,7 @@ static wrt_err init_segments(wrt_instance *inst, wrt_diag *diag, wrt_trap *trap)
     const wrt_elem_desc *e = &d->elems[i];
     if (e->mode == WRT_SEG_PASSIVE)
       continue;
-    if (e->mode == WRT_SEG_ACTIVE) {
+    if (e->mode == WRT_SEG_ACTIVE && !has_kept_elems(inst, e->table_idx)) {
       wrt_err err = init_active_elem(inst, i, diag, trap);
       if (err != WRT_OK)
         return err;
@@ -421,6 +448,8 @@ static wrt_err instance_init(wrt_instance *inst, wrt_diag *diag, wrt_trap *trap)
     err = eval_passive_elems(inst, diag);
   if (err == WRT_OK)
     err = init_segments(inst, diag, trap);
+  if (err == WRT_OK)
+    keep_tables(inst);
   if (err == WRT_OK && d->start_func != UINT32_MAX)
     err = run_start(inst, diag, trap);
   return err;

@@ -58,7 +58,7 @@ static bool set_accessible(wrt_memory *m, size_t bytes) {
 ** whose bytes are all zero (new mappings, or pool slots zeroed when freed),
 ** and committed pages are never decommitted while the memory lives. */
 wrt_memory *wrt_memory_create(wrt_store *s, wrt_allocator *a, uint64_t min, uint64_t max,
-                              bool has_max, bool is64, wrt_diag *diag) {
+                              bool has_max, bool is64, const wrt_image *img, wrt_diag *diag) {
   uint64_t cap = wrt_memory_host_page_cap(is64);
   uint64_t limit = has_max && max < cap ? max : cap;
   if (min > limit || (has_max && max < min)) {
@@ -66,7 +66,7 @@ wrt_memory *wrt_memory_create(wrt_store *s, wrt_allocator *a, uint64_t min, uint
                  (unsigned long long)min);
     return NULL;
   }
-  wrt_memory *m = a->ops->memory_alloc(a, min, limit, diag);
+  wrt_memory *m = a->ops->memory_alloc(a, min, limit, img, diag);
   if (!m)
     return NULL;
   m->def.base = m->reserve;
@@ -80,6 +80,11 @@ wrt_memory *wrt_memory_create(wrt_store *s, wrt_allocator *a, uint64_t min, uint
   }
   m->pages = min;
   m->def.length = min * WRT_PAGE_SIZE;
+  /* Also without an image: pooled storage may still hold another's. */
+  if (!wrt_memory_use_image(m, img)) {
+    wrt_diag_set(diag, WRT_ENOMEM, "cannot map the memory's image");
+    return NULL; /* listed in the store, which frees it */
+  }
   return m;
 }
 
@@ -142,7 +147,7 @@ wrt_memory *wrt_memory_new(wrt_store *s, uint64_t min_pages, uint64_t max_pages,
   if (!s || min_pages > MAX_PAGES_32 || (has_max && max_pages > MAX_PAGES_32))
     return NULL;
   return wrt_memory_create(s, wrt_on_demand_allocator(), min_pages, max_pages, has_max, false,
-                           NULL);
+                           NULL, NULL);
 }
 
 uint8_t *wrt_memory_data(wrt_memory *m) {

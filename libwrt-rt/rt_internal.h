@@ -21,7 +21,7 @@ noreturn void wrt_rt_trap(void *vmctx, uint32_t code, uint32_t func_idx);
 
 /* Referenced by every compiled object (WRT_ABI_SYMBOL): a runtime of another
 ** ABI version fails at link time. */
-extern const int wrt_abi_v1;
+extern const int wrt_abi_v2;
 
 /* SQLite-style guards for impossible-but-survivable states: the condition is
 ** asserted in debug builds and evaluated (and survived) in release builds. */
@@ -104,26 +104,37 @@ struct wrt_engine {
   wrt_sig **slots;      /* open addressing, power-of-two capacity */
   size_t cap, count;
   struct wrt_allocator *alloc; /* instance storage (owned; never NULL) */
-  bool images_on;              /* map copy-on-write memory images (image.c) */
-  wrt_ptrvec images;           /* wrt_image *, under lock */
+  bool images_on;              /* map copy-on-write memory images (module_info.c) */
+  wrt_ptrvec infos;            /* wrt_module_info *, under lock */
 };
 
-/* A copy-on-write image of one defined memory of one module (image.c): a
-** sealed memfd holding the memory's first `len` bytes after instantiation.
-** Owned by the engine; immutable once built. */
-typedef struct wrt_image {
+/* A copy-on-write image of one defined memory of one module
+** (module_info.c): a sealed memfd holding the memory's first `len` bytes
+** after instantiation. Immutable once built. */
+typedef struct wrt_image wrt_image;
+struct wrt_image {
   const wrt_module_desc *desc;
   uint32_t mem_idx;
   int fd;     /* -1: this memory has no image (not static, no data, or no memfd) */
   size_t len; /* host-page multiple, within the memory's minimum size */
-} wrt_image;
+};
 
-/* The image of defined memory mem of d, built on first use; NULL when there
-** is none (images off, segment initialisation not static, no data, no memfd).
-** With an image, instantiation maps it instead of copying d's data segments,
-** and no segment of d can trap. */
-const wrt_image *wrt_engine_image(wrt_engine *e, const wrt_module_desc *d, uint32_t mem);
-void wrt_engine_images_free(wrt_engine *e);
+/* What the engine works out once per module (module_info.c). Owned by the
+** engine; immutable once made. */
+typedef struct wrt_module_info {
+  const wrt_module_desc *desc;
+  bool segments_static; /* no active segment can trap or depends on imports */
+  uint8_t *keep_table;  /* per table: a pooled slot may keep its initial elements */
+  wrt_image *images;    /* per memory (fd -1 where none) */
+} wrt_module_info;
+
+/* The engine's record for d, made on first use; NULL when out of memory
+** (then: no images, no kept tables). */
+const wrt_module_info *wrt_engine_module_info(wrt_engine *e, const wrt_module_desc *d);
+/* The image of memory mem, or NULL (mi may be NULL). With an image,
+** instantiation maps it instead of copying the module's data segments. */
+const wrt_image *wrt_module_image(const wrt_module_info *mi, uint32_t mem);
+void wrt_engine_infos_free(wrt_engine *e);
 /* Maps img privately at `at` (PROT_NONE; memory.c opens it). False on failure. */
 bool wrt_image_map(const wrt_image *img, uint8_t *at);
 
@@ -158,6 +169,14 @@ static inline const wrt_sig *wrt_sig_of(uintptr_t type_id) {
 ** What a strategy takes back must be returned with every byte a later tenant
 ** could read zeroed: that is the strategy's job, not its callers'.
 */
+/* Whose initial elements a pooled table slot holds: table idx of the
+** instance of desc whose block was at `block` (module_info.c explains). */
+typedef struct wrt_table_key {
+  const wrt_module_desc *desc;
+  const void *block;
+  uint32_t idx;
+} wrt_table_key;
+
 typedef struct wrt_allocator wrt_allocator;
 typedef struct wrt_allocator_ops {
   /* WRT_OK when an instance of d (whose block takes inst_bytes) fits every
@@ -167,11 +186,14 @@ typedef struct wrt_allocator_ops {
   void *(*instance_alloc)(wrt_allocator *a, size_t bytes, wrt_diag *diag);
   void (*instance_free)(wrt_allocator *a, void *block, size_t bytes);
   /* A memory of min pages that may grow to limit pages (both already within
-  ** the host's cap); NULL with diag set when none is available. */
+  ** the host's cap); NULL with diag set when none is available. A strategy
+  ** that reuses storage prefers storage that has `want` mapped (may be NULL). */
   struct wrt_memory *(*memory_alloc)(wrt_allocator *a, uint64_t min, uint64_t limit,
-                                     wrt_diag *diag);
+                                     const wrt_image *want, wrt_diag *diag);
   void (*memory_free)(wrt_allocator *a, struct wrt_memory *m);
-  struct wrt_table *(*table_alloc)(wrt_allocator *a, uint32_t min, wrt_diag *diag);
+  /* Likewise, preferring storage that kept `want`'s elements (may be NULL). */
+  struct wrt_table *(*table_alloc)(wrt_allocator *a, uint32_t min,
+                                   const wrt_table_key *want, wrt_diag *diag);
   void (*table_free)(wrt_allocator *a, struct wrt_table *t);
   /* The limits a pool was made with (all zero for on-demand). */
   wrt_pool_limits (*limits)(const wrt_allocator *a);
@@ -231,6 +253,8 @@ struct wrt_table {
   uint32_t cap; /* allocated elements */
   wrt_allocator *alloc; /* where the storage came from and goes back to */
   uint32_t slot;        /* the allocator's index for it (pool slot) */
+  wrt_table_key kept;   /* pooled: whose initial elements are still in the slot */
+  uint32_t kept_size;   /* pooled: how many elements a freed slot still holds */
   uint8_t elem_type;
   bool has_max;
   bool fixed; /* cap is all there is: the elements never move (pooled storage) */
@@ -281,6 +305,7 @@ struct wrt_instance {
   const wrt_module_desc *desc;
   wrt_allocator *alloc;    /* the block's allocator */
   size_t block_size;       /* bytes of the block, which starts at this record */
+  const struct wrt_module_info *info; /* the engine's record of desc, or NULL */
   uint8_t *vmctx;          /* 16-byte aligned, in the block */
   wrt_vmctx_layout layout;
   wrt_memory **memories;   /* desc->n_memories */
@@ -317,10 +342,11 @@ wrt_funcref *wrt_instance_func(const wrt_instance *inst, uint32_t func_idx);
 
 /* ------------------------------------------------------------ objects (memory.c, table.c, ...) */
 
-/* Creates a memory in the store from allocator a; NULL (diag set, may be
+/* Creates a memory in the store from allocator a, with image img over its
+** start (NULL: none; see wrt_memory_use_image); NULL (diag set, may be
 ** NULL) when the limits are invalid or the storage cannot be had. */
 wrt_memory *wrt_memory_create(wrt_store *s, wrt_allocator *a, uint64_t min, uint64_t max,
-                              bool has_max, bool is64, wrt_diag *diag);
+                              bool has_max, bool is64, const wrt_image *img, wrt_diag *diag);
 /* Puts img (NULL: none, all zero) at the start of m's storage, before any
 ** code has seen m, keeping its accessible size. Afterwards m->image == img
 ** unless the storage moves (never imaged: the caller copies the segments).
@@ -329,11 +355,21 @@ bool wrt_memory_use_image(wrt_memory *m, const wrt_image *img);
 void wrt_memory_destroy(wrt_memory *m);
 /* Pages a memory may ever reach on this host (declared limits aside). */
 uint64_t wrt_memory_host_page_cap(bool is64);
+/* key (may be NULL): the initial elements the table may find kept in its
+** storage (wrt_table_reuse). */
 wrt_table *wrt_table_create(wrt_store *s, wrt_allocator *a, uint8_t elem_type, uint32_t min,
-                            uint32_t max, bool has_max, void *init, wrt_diag *diag);
+                            uint32_t max, bool has_max, void *init, const wrt_table_key *key,
+                            wrt_diag *diag);
 void wrt_table_destroy(wrt_table *t);
 /* Old size, or UINT32_MAX when the maximum or memory is exceeded. */
 uint32_t wrt_table_grow_by(wrt_table *t, uint32_t delta, void *init);
+/* Whether a new table t (of its minimum size) already holds the initial
+** elements `key` (may be NULL) stands for, kept from an earlier instance
+** (then the caller skips its segments); otherwise t is cleared of anything
+** kept. */
+bool wrt_table_reuse(wrt_table *t, const wrt_table_key *key);
+/* Records that t now holds key's initial elements, unwritten. */
+void wrt_table_keep(wrt_table *t, const wrt_table_key *key);
 
 /* Copy n items of a (not dropped) segment into memory or table; false, with
 ** nothing written, when either range is out of bounds. Used by instantiation
@@ -370,6 +406,9 @@ void wrt_host_funcs_adopt(wrt_store *s, const wrt_module_desc *d, const uintptr_
 ** supported constant expression. With inst NULL, only expressions whose
 ** value is the same in every instance (no global.get, no ref.func) succeed. */
 bool wrt_expr_eval(const wrt_instance *inst, const wrt_expr *e, wrt_raw *out);
+/* Whether e is exactly `ref.func idx` (the common element item), with idx:
+** a fast path around wrt_expr_eval for large tables. */
+bool wrt_expr_ref_func(const wrt_expr *e, uint32_t *func_idx);
 
 /* ------------------------------------------------------------ calls and traps (call.c, signal.c) */
 

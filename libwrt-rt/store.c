@@ -12,10 +12,10 @@
 
 #include "rt_internal.h"
 
-#if WRT_ABI_VERSION != 1
-#error "rename wrt_abi_v1 to match WRT_ABI_SYMBOL"
+#if WRT_ABI_VERSION != 2
+#error "rename wrt_abi_v2 to match WRT_ABI_SYMBOL"
 #endif
-const int wrt_abi_v1 = WRT_ABI_VERSION;
+const int wrt_abi_v2 = WRT_ABI_VERSION;
 
 /* The runtime's layouts must be the ones wrt_abi.h computes for this host. */
 _Static_assert(sizeof(wrt_raw) == 16, "wrt_raw is a 16-byte slot");
@@ -144,7 +144,7 @@ void wrt_engine_free(wrt_engine *e) {
       wrt_free(e->slots[i], sig_size(e->slots[i]->n_params + e->slots[i]->n_results));
   wrt_free(e->slots, e->cap * sizeof *e->slots);
   e->alloc->ops->destroy(e->alloc);
-  wrt_engine_images_free(e);
+  wrt_engine_infos_free(e);
   pthread_mutex_destroy(&e->lock);
   wrt_free(e, sizeof *e);
 }
@@ -240,11 +240,14 @@ void wrt_store_set_max_wasm_stack(wrt_store *s, size_t bytes) {
 void wrt_store_free(wrt_store *s) {
   if (!s)
     return;
-  for (size_t i = 0; i < s->instances.n; i++)
+  /* Newest first: pooled slots go back in the reverse of the order they were
+  ** taken, so the next store instantiating the same modules gets the same
+  ** slots, each table with the one it kept (alloc_pool.c). */
+  for (size_t i = s->instances.n; i-- > 0;)
     wrt_instance_destroy(s->instances.v[i]);
-  for (size_t i = 0; i < s->memories.n; i++)
+  for (size_t i = s->memories.n; i-- > 0;)
     wrt_memory_destroy(s->memories.v[i]);
-  for (size_t i = 0; i < s->tables.n; i++)
+  for (size_t i = s->tables.n; i-- > 0;)
     wrt_table_destroy(s->tables.v[i]);
   for (size_t i = 0; i < s->globals.n; i++)
     wrt_free(s->globals.v[i], sizeof(wrt_global));

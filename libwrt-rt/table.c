@@ -40,12 +40,13 @@ static bool table_reserve(wrt_table *t, uint32_t n) {
 }
 
 wrt_table *wrt_table_create(wrt_store *s, wrt_allocator *a, uint8_t elem_type, uint32_t min,
-                            uint32_t max, bool has_max, void *init, wrt_diag *diag) {
+                            uint32_t max, bool has_max, void *init, const wrt_table_key *key,
+                            wrt_diag *diag) {
   if (min > WRT_TABLE_MAX_ELEMS || (has_max && max < min)) {
     wrt_diag_set(diag, WRT_ENOMEM, "table of %u elements exceeds this host's limit", min);
     return NULL;
   }
-  wrt_table *t = a->ops->table_alloc(a, min, diag);
+  wrt_table *t = a->ops->table_alloc(a, min, key, diag);
   if (!t)
     return NULL;
   t->elem_type = elem_type;
@@ -56,9 +57,11 @@ wrt_table *wrt_table_create(wrt_store *s, wrt_allocator *a, uint8_t elem_type, u
     wrt_table_destroy(t);
     return NULL;
   }
-  for (uint32_t i = 0; init && i < min; i++) /* fresh storage is all null */
-    t->def.elems[i] = init;
   t->def.size = min;
+  /* Also without a key: pooled storage may still hold another's elements. */
+  if (!wrt_table_reuse(t, key))
+    for (uint32_t i = 0; init && i < min; i++) /* cleared storage is all null */
+      t->def.elems[i] = init;
   return t;
 }
 
@@ -67,11 +70,32 @@ void wrt_table_destroy(wrt_table *t) {
     t->alloc->ops->table_free(t->alloc, t);
 }
 
+static bool same_key(const wrt_table_key *a, const wrt_table_key *b) {
+  return a->desc == b->desc && a->block == b->block && a->idx == b->idx;
+}
+
+bool wrt_table_reuse(wrt_table *t, const wrt_table_key *key) {
+  if (key && t->kept.desc && same_key(&t->kept, key) && ALWAYS(t->kept_size == t->def.size))
+    return true;
+  if (t->kept_size) /* another module's initial elements: not for this one */
+    memset(t->def.elems, 0, (size_t)t->kept_size * sizeof(void *));
+  memset(&t->kept, 0, sizeof t->kept);
+  t->kept_size = 0;
+  return false;
+}
+
+void wrt_table_keep(wrt_table *t, const wrt_table_key *key) {
+  t->kept = *key;
+  t->kept_size = t->def.size;
+  t->def.written = 0;
+}
+
 /* spec: table.grow: the old size, or -1 (UINT32_MAX) on failure. */
 uint32_t wrt_table_grow_by(wrt_table *t, uint32_t delta, void *init) {
   uint32_t old = t->def.size, limit = table_limit(t);
   if (delta > limit - old || !table_reserve(t, old + delta))
     return UINT32_MAX;
+  t->def.written |= delta != 0;
   for (uint32_t i = old; i < old + delta; i++)
     t->def.elems[i] = init;
   t->def.size = old + delta;
@@ -88,6 +112,7 @@ bool wrt_instance_table_init(wrt_instance *inst, uint32_t table_idx, uint32_t el
     return false;
   if (n)
     memcpy(t->def.elems + dst, seg->items + src, (size_t)n * sizeof(void *));
+  t->def.written |= n != 0;
   return true;
 }
 
@@ -97,7 +122,8 @@ wrt_table *wrt_table_new(wrt_store *s, uint8_t elem_type, uint32_t min, uint32_t
                          void *init) {
   if (!s || (elem_type != WRT_FUNCREF && elem_type != WRT_EXTERNREF))
     return NULL;
-  return wrt_table_create(s, wrt_on_demand_allocator(), elem_type, min, max, has_max, init, NULL);
+  return wrt_table_create(s, wrt_on_demand_allocator(), elem_type, min, max, has_max, init, NULL,
+                          NULL);
 }
 
 uint32_t wrt_table_size(const wrt_table *t) {
@@ -118,6 +144,7 @@ wrt_err wrt_table_set(wrt_table *t, uint32_t idx, wrt_val v) {
   if (idx >= t->def.size || v.kind != t->elem_type)
     return WRT_EINVAL;
   t->def.elems[idx] = wrt_val_to_raw(&v).ref;
+  t->def.written = 1;
   return WRT_OK;
 }
 
@@ -137,6 +164,7 @@ void wrt_rt_table_fill(void *vmctx, uint32_t table_idx, uint32_t dst, void *val,
     wrt_libcall_trap(vmctx, WRT_TRAP_TABLE_OOB, __builtin_return_address(0));
   for (uint32_t i = 0; i < n; i++)
     t->def.elems[dst + i] = val;
+  t->def.written |= n != 0;
 }
 
 /* spec: table.copy may overlap (same table): one memmove over the slice. */
@@ -147,6 +175,7 @@ void wrt_rt_table_copy(void *vmctx, uint32_t dst_table, uint32_t src_table, uint
     wrt_libcall_trap(vmctx, WRT_TRAP_TABLE_OOB, __builtin_return_address(0));
   if (n)
     memmove(d->def.elems + dst, s->def.elems + src, (size_t)n * sizeof(void *));
+  d->def.written |= n != 0;
 }
 
 void wrt_rt_table_init(void *vmctx, uint32_t table_idx, uint32_t elem_idx, uint32_t dst,
@@ -167,4 +196,5 @@ void wrt_rt_table_set(void *vmctx, uint32_t table_idx, uint32_t idx, void *val) 
   if (idx >= t->def.size)
     wrt_libcall_trap(vmctx, WRT_TRAP_TABLE_OOB, __builtin_return_address(0));
   t->def.elems[idx] = val;
+  t->def.written = 1;
 }

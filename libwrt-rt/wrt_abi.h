@@ -16,8 +16,8 @@
 /* Bumped on any change to this file's layouts. Objects reference the symbol
 ** WRT_ABI_SYMBOL so that linking against a runtime of another version fails
 ** at link time; the descriptor also carries the number. */
-#define WRT_ABI_VERSION 1
-#define WRT_ABI_SYMBOL "wrt_abi_v1"
+#define WRT_ABI_VERSION 2
+#define WRT_ABI_SYMBOL "wrt_abi_v2"
 
 /* ------------------------------------------------------------ values */
 
@@ -119,10 +119,15 @@ WRT_DECLARE_STRUCT(wrt_funcref);
 WRT_DECLARE_STRUCT(wrt_memory_def);
 
 /* What compiled code reads of a table: element array and current size. Elements
-** are wrt_funcref* (funcref tables) or wrt_externref* (externref tables). */
+** are wrt_funcref* (funcref tables) or wrt_externref* (externref tables).
+** `written` is set nonzero by every write to an element after instantiation
+** (compiled table.set stores 1; the runtime's table operations likewise): a
+** pooled table nobody wrote still holds its module's initial elements, and
+** the next instance of that module in the same slots keeps them. */
 #define WRT_FIELDS_wrt_table_def(F)                                                                \
   F(PTR, void **, elems)                                                                           \
-  F(U32, uint32_t, size)
+  F(U32, uint32_t, size)                                                                           \
+  F(U32, uint32_t, written)
 WRT_DECLARE_STRUCT(wrt_table_def);
 
 /* Global storage: 16 bytes, value at offset 0. */

@@ -281,7 +281,43 @@ static void pool_images(void) {
   }
 }
 
+/* Whether pool.wat's table "funcs" of inst is exactly its initial state. */
+static bool funcs_initial(host_env *h, wrt_instance *inst) {
+  wrt_table *t = host_table(inst, "funcs");
+  return t && T_EQ_U64(wrt_table_size(t), 2) && table_clean(t, 1, 2) &&
+         T_EQ_U64(host_call1(h, inst, "call", (wrt_val[]){WRT_I32_VAL(0)}, 1, WRT_I32).of.i32, 42);
+}
+
+/* A pooled table nobody wrote keeps its initial elements for the next
+** instance of the module (pool.wat's are static); one written only by an
+** inline table.set does not; another module in the slot gets nulls. */
+static void pool_kept_tables(void) {
+  wrt_engine *e = pool_engine(one_slot);
+  wrt_store *s = NULL;
+  for (int round = 0; e && round < 3; round++) {
+    wrt_instance *inst = tenant(e, &s);
+    host_env h = {e, s, NULL};
+    if (!inst || !funcs_initial(&h, inst))
+      break;
+    if (round == 1 && !host_call0(&h, inst, "set1", NULL, 0)) /* written, inline only */
+      break;
+    wrt_store_free(s);
+    s = NULL;
+  }
+  wrt_store_free(s);
+  s = e ? wrt_store_new(e) : NULL;
+  wrt_instance *other;
+  if (s && T_EQ_U64(wrt_instantiate(s, &pool_other__module, NULL, &other, NULL, NULL), WRT_OK)) {
+    wrt_table *t = host_table(other, "funcs");
+    if (t && T_EQ_U64(wrt_table_size(t), 3))
+      table_clean(t, 0, 3);
+  }
+  wrt_store_free(s);
+  wrt_engine_free(e);
+}
+
 const t_case host_pool_cases[] = {
+    {"pool_kept_tables", pool_kept_tables},
     {"pool_images", pool_images},
     {"pool_no_leak", pool_no_leak},
     {"pool_exhaustion", pool_exhaustion},

@@ -27,6 +27,10 @@
     (drop (table.grow $refs (ref.null extern) (i32.const 5)))
     (memory.grow (i32.const 9)))
 
+  ;; Only an inline table.set: the table must count as written.
+  (func (export "set1")
+    (table.set $funcs (i32.const 1) (ref.func $f)))
+
   (func (export "load") (param $a i32) (result i32)
     (i32.load (local.get $a)))
   (func (export "call") (param $i i32) (result i32)

@@ -10,8 +10,8 @@
 #include "test_wrt.h"
 
 static void abi_symbol(void) {
-  T_EQ_STR(WRT_ABI_SYMBOL, "wrt_abi_v1");
-  T_EQ_U64(wrt_abi_v1, WRT_ABI_VERSION);
+  T_EQ_STR(WRT_ABI_SYMBOL, "wrt_abi_v2");
+  T_EQ_U64(wrt_abi_v2, WRT_ABI_VERSION);
 }
 
 static void trap_strings(void) {
