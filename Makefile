@@ -60,8 +60,9 @@ CG_SRC := $(sort $(wildcard codegen/*.c trampolines/*.c))
 CG_OBJ := $(CG_SRC:%.c=$(O)/%.o)
 LIBCG := $(B)/lib/libcg.a
 
-RT_SRC := $(sort $(wildcard libwrt-rt/*.c libwrt-rt/wasi/*.c))
-RT_OBJ := $(RT_SRC:%.c=$(O)/%.o)
+# arch/<cpu>.S: the fiber context switch, each file empty on other CPUs.
+RT_SRC := $(sort $(wildcard libwrt-rt/*.c libwrt-rt/wasi/*.c libwrt-rt/arch/*.S))
+RT_OBJ := $(patsubst %.S,$(O)/%.o,$(RT_SRC:%.c=$(O)/%.o))
 LIBRT := $(B)/lib/libwrt-rt.a
 TEST_WRT := $(B)/bin/test_wrt
 
@@ -93,6 +94,10 @@ $(O)/aotc/%.o: aotc/%.c
 $(O)/libwrt-rt/%.o: libwrt-rt/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) $(WCONV) -fno-omit-frame-pointer -c $< -o $@
+
+$(O)/libwrt-rt/arch/%.o: libwrt-rt/arch/%.S
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -c $< -o $@
 
 $(O)/codegen/%.o: codegen/%.c
 	@mkdir -p $(@D)
@@ -140,7 +145,7 @@ RT_CROSS_FLAGS = --target=$* $(WARN) $(WCONV) $(REPRO) -D_GNU_SOURCE -O2 -g -fno
 $(B)/lib/%/libwrt-rt.a: $(RT_SRC) $(RT_HDR)
 	@mkdir -p $(O)/$*/libwrt-rt $(@D)
 	@for f in $(RT_SRC); do echo "clang-19 --target=$* -c $$f"; \
-	  clang-19 $(RT_CROSS_FLAGS) -c $$f -o $(O)/$*/libwrt-rt/$$(basename $$f .c).o || exit 1; done
+	  b=$${f##*/}; clang-19 $(RT_CROSS_FLAGS) -c $$f -o $(O)/$*/libwrt-rt/$${b%.*}.o || exit 1; done
 	rm -f $@ && llvm-ar-19 rcs $@ $(O)/$*/libwrt-rt/*.o
 ifneq ($(TARGET),)
 all: $(B)/lib/$(TARGET)/libwrt-rt.a

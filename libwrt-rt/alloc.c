@@ -9,6 +9,7 @@
 */
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "rt_internal.h"
 
@@ -105,6 +106,31 @@ static void od_table_free(wrt_allocator *a, wrt_table *t) {
   wrt_free(t, sizeof *t);
 }
 
+/* A mapping of the stack and one guard page below it. */
+static bool od_stack_alloc(wrt_allocator *a, size_t bytes, wrt_stack *out, wrt_diag *diag) {
+  (void)a;
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  bytes = (bytes + page - 1) / page * page;
+  uint8_t *base = mmap(NULL, bytes + page, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED || mprotect(base, page, PROT_NONE) != 0) {
+    if (base != MAP_FAILED)
+      munmap(base, bytes + page);
+    wrt_diag_set(diag, WRT_ENOMEM, "cannot map a fiber stack of %zu bytes", bytes);
+    return false;
+  }
+  out->lo = base + page;
+  out->hi = out->lo + bytes;
+  out->slot = 0;
+  return true;
+}
+
+static void od_stack_free(wrt_allocator *a, wrt_stack *st) {
+  (void)a;
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  munmap(st->lo - page, (size_t)(st->hi - st->lo) + page);
+}
+
 static wrt_pool_limits od_limits(const wrt_allocator *a) {
   (void)a;
   wrt_pool_limits none;
@@ -124,6 +150,8 @@ static const wrt_allocator_ops on_demand_ops = {
     .memory_free = od_memory_free,
     .table_alloc = od_table_alloc,
     .table_free = od_table_free,
+    .stack_alloc = od_stack_alloc,
+    .stack_free = od_stack_free,
     .limits = od_limits,
     .destroy = od_destroy,
 };

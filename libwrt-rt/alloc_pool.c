@@ -2,11 +2,14 @@
 ** alloc_pool.c: the pooling instance allocator (the seam is in
 ** rt_internal.h). At engine creation it reserves one contiguous region:
 **
-**   [ instance slots | table slots | memory slots ]
+**   [ instance slots | table slots | fiber stacks | memory slots ]
 **
 ** instance slots  `instances` x instance_bytes (rounded to host pages),
 **                 readable and writable, touched only as far as used;
 ** table slots     `tables` x table_elements pointers, readable and writable;
+** fiber stacks    `fiber_stacks` x (one guard page + the stack size), the
+**                 guard PROT_NONE (stacks are not zeroed when freed: Wasm
+**                 never reads the native stack);
 ** memory slots    `memories` x the guard-page reservation on 64-bit hosts
 **                 (8 GiB + 64 KiB, whatever memory_pages says, so that
 **                 guard-mode code needs no checks here either), or
@@ -44,11 +47,12 @@ typedef struct wrt_pool {
   pthread_mutex_t lock; /* guards the three free stacks */
   uint8_t *region;
   size_t region_size;
-  uint8_t *inst_area, *table_area, *mem_area;
-  size_t inst_stride, table_stride, mem_stride;
+  uint8_t *inst_area, *table_area, *stack_area, *mem_area;
+  size_t inst_stride, table_stride, stack_stride, mem_stride;
+  size_t page;
   wrt_memory *mems;  /* lim.memories records */
   wrt_table *tables; /* lim.tables records */
-  pool_free free_inst, free_mem, free_table;
+  pool_free free_inst, free_mem, free_table, free_stack;
 } wrt_pool;
 
 static wrt_pool *pool_of(const wrt_allocator *a) {
@@ -81,6 +85,8 @@ wrt_pool_limits wrt_pool_limits_defaults(wrt_pool_limits lim) {
     lim.table_elements = 20000;
   if (!lim.instance_bytes)
     lim.instance_bytes = UINT32_C(1) << 20;
+  if (!lim.fiber_stacks)
+    lim.fiber_stacks = lim.instances;
   return lim;
 }
 
@@ -90,9 +96,9 @@ static size_t round_up(size_t n, size_t to) {
 
 /* Strides and total size of the region; false (diag set) when the limits
 ** cannot be met on this host. */
-static bool pool_geometry(wrt_pool *p, wrt_diag *diag) {
+static bool pool_geometry(wrt_pool *p, size_t stack_bytes, wrt_diag *diag) {
   const wrt_pool_limits *l = &p->lim;
-  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t page = p->page = (size_t)sysconf(_SC_PAGESIZE);
   uint64_t cap = wrt_memory_host_page_cap(true);
   if (l->memory_pages > cap) {
     wrt_diag_set(diag, WRT_EINVAL, "pool memory_pages %llu exceeds this host's %llu",
@@ -106,6 +112,7 @@ static bool pool_geometry(wrt_pool *p, wrt_diag *diag) {
   }
   p->inst_stride = round_up(l->instance_bytes, page);
   p->table_stride = round_up((size_t)l->table_elements * sizeof(void *), page);
+  p->stack_stride = page + round_up(stack_bytes, page);
 #if !WRT_MEMORY_MOVES
   p->mem_stride = (size_t)WRT_GUARD_RESERVATION;
 #else
@@ -113,7 +120,8 @@ static bool pool_geometry(wrt_pool *p, wrt_diag *diag) {
 #endif
   /* In 64-bit arithmetic: on 32-bit hosts the sum may exceed size_t. */
   uint64_t total = (uint64_t)l->instances * p->inst_stride +
-                   (uint64_t)l->tables * p->table_stride + (uint64_t)l->memories * p->mem_stride;
+                   (uint64_t)l->tables * p->table_stride +
+                   (uint64_t)l->fiber_stacks * p->stack_stride + (uint64_t)l->memories * p->mem_stride;
   if (total > SIZE_MAX / 2) {
     wrt_diag_set(diag, WRT_ENOMEM, "pool region of %llu bytes exceeds the address space",
                  (unsigned long long)total);
@@ -331,6 +339,30 @@ static void pool_table_free(wrt_allocator *a, wrt_table *t) {
   slot_give(p, &p->free_table, t->slot);
 }
 
+static bool pool_stack_alloc(wrt_allocator *a, size_t bytes, wrt_stack *out, wrt_diag *diag) {
+  wrt_pool *p = pool_of(a);
+  if (bytes > p->stack_stride - p->page) {
+    wrt_diag_set(diag, WRT_EINVAL, "fiber stack of %zu bytes exceeds the pool's %zu", bytes,
+                 p->stack_stride - p->page);
+    return false;
+  }
+  uint32_t i = slot_take(p, &p->free_stack, NULL, NULL);
+  if (i == UINT32_MAX) {
+    wrt_diag_set(diag, WRT_ENOMEM, "all %u fiber stacks of the pool are in use (fiber_stacks)",
+                 p->lim.fiber_stacks);
+    return false;
+  }
+  out->lo = p->stack_area + (size_t)i * p->stack_stride + p->page;
+  out->hi = out->lo + (p->stack_stride - p->page);
+  out->slot = i;
+  return true;
+}
+
+static void pool_stack_free(wrt_allocator *a, wrt_stack *st) {
+  wrt_pool *p = pool_of(a);
+  slot_give(p, &p->free_stack, st->slot);
+}
+
 static wrt_pool_limits pool_limits(const wrt_allocator *a) {
   return pool_of(a)->lim;
 }
@@ -344,6 +376,7 @@ static void pool_destroy(wrt_allocator *a) {
   free_fini(&p->free_inst);
   free_fini(&p->free_mem);
   free_fini(&p->free_table);
+  free_fini(&p->free_stack);
   pthread_mutex_destroy(&p->lock);
   wrt_free(p, sizeof *p);
 }
@@ -356,6 +389,8 @@ static const wrt_allocator_ops pool_ops = {
     .memory_free = pool_memory_free,
     .table_alloc = pool_table_alloc,
     .table_free = pool_table_free,
+    .stack_alloc = pool_stack_alloc,
+    .stack_free = pool_stack_free,
     .limits = pool_limits,
     .destroy = pool_destroy,
 };
@@ -374,17 +409,19 @@ static bool pool_map(wrt_pool *p, wrt_diag *diag) {
   p->region = r;
   p->inst_area = p->region;
   p->table_area = p->inst_area + (size_t)p->lim.instances * p->inst_stride;
-  p->mem_area = p->table_area + (size_t)p->lim.tables * p->table_stride;
+  p->stack_area = p->table_area + (size_t)p->lim.tables * p->table_stride;
+  p->mem_area = p->stack_area + (size_t)p->lim.fiber_stacks * p->stack_stride;
   size_t open = (size_t)(p->mem_area - p->region);
-  if (open && mprotect(p->region, open, PROT_READ | PROT_WRITE) != 0) {
-    wrt_diag_set(diag, WRT_ENOMEM, "cannot open %zu bytes of the pool for instances and tables",
-                 open);
-    return false;
-  }
-  return true;
+  bool ok = !open || mprotect(p->region, open, PROT_READ | PROT_WRITE) == 0;
+  for (uint32_t i = 0; ok && i < p->lim.fiber_stacks; i++) /* each stack's guard page */
+    ok = mprotect(p->stack_area + (size_t)i * p->stack_stride, p->page, PROT_NONE) == 0;
+  if (!ok)
+    wrt_diag_set(diag, WRT_ENOMEM, "cannot open %zu bytes of the pool for instances, tables and "
+                 "stacks", open);
+  return ok;
 }
 
-wrt_allocator *wrt_pool_new(const wrt_pool_limits *lim, wrt_diag *diag) {
+wrt_allocator *wrt_pool_new(const wrt_pool_limits *lim, size_t stack_bytes, wrt_diag *diag) {
   wrt_pool *p = wrt_calloc(1, sizeof *p);
   if (!p) {
     wrt_diag_set(diag, WRT_ENOMEM, "out of memory creating the pool");
@@ -397,14 +434,15 @@ wrt_allocator *wrt_pool_new(const wrt_pool_limits *lim, wrt_diag *diag) {
     wrt_diag_set(diag, WRT_ENOMEM, "cannot create the pool's lock");
     return NULL;
   }
-  if (!pool_geometry(p, diag) || !pool_map(p, diag)) {
+  if (!pool_geometry(p, stack_bytes, diag) || !pool_map(p, diag)) {
     pool_destroy(&p->base);
     return NULL;
   }
   p->mems = wrt_calloc(lim->memories, sizeof *p->mems);
   p->tables = wrt_calloc(lim->tables, sizeof *p->tables);
   if (!p->mems || !p->tables || !free_init(&p->free_inst, lim->instances) ||
-      !free_init(&p->free_mem, lim->memories) || !free_init(&p->free_table, lim->tables)) {
+      !free_init(&p->free_mem, lim->memories) || !free_init(&p->free_table, lim->tables) ||
+      !free_init(&p->free_stack, lim->fiber_stacks)) {
     wrt_diag_set(diag, WRT_ENOMEM, "out of memory creating the pool's slot tables");
     pool_destroy(&p->base);
     return NULL;

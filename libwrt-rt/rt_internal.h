@@ -105,6 +105,7 @@ struct wrt_engine {
   size_t cap, count;
   struct wrt_allocator *alloc; /* instance storage (owned; never NULL) */
   bool images_on;              /* map copy-on-write memory images (module_info.c) */
+  size_t fiber_stack_bytes;    /* usable bytes of each fiber stack */
   wrt_ptrvec infos;            /* wrt_module_info *, under lock */
 };
 
@@ -177,6 +178,13 @@ typedef struct wrt_table_key {
   uint32_t idx;
 } wrt_table_key;
 
+/* A fiber stack: usable bytes [lo, hi), an inaccessible guard page just
+** below lo. `slot` is the allocator's index for it. */
+typedef struct wrt_stack {
+  uint8_t *lo, *hi;
+  uint32_t slot;
+} wrt_stack;
+
 typedef struct wrt_allocator wrt_allocator;
 typedef struct wrt_allocator_ops {
   /* WRT_OK when an instance of d (whose block takes inst_bytes) fits every
@@ -195,6 +203,10 @@ typedef struct wrt_allocator_ops {
   struct wrt_table *(*table_alloc)(wrt_allocator *a, uint32_t min,
                                    const wrt_table_key *want, wrt_diag *diag);
   void (*table_free)(wrt_allocator *a, struct wrt_table *t);
+  /* A fiber stack of at least `bytes` usable bytes; false (diag set) when
+  ** none is available. */
+  bool (*stack_alloc)(wrt_allocator *a, size_t bytes, wrt_stack *out, wrt_diag *diag);
+  void (*stack_free)(wrt_allocator *a, wrt_stack *st);
   /* The limits a pool was made with (all zero for on-demand). */
   wrt_pool_limits (*limits)(const wrt_allocator *a);
   void (*destroy)(wrt_allocator *a);
@@ -207,8 +219,9 @@ struct wrt_allocator {
 /* The on-demand strategy: stateless, one shared immutable object. */
 wrt_allocator *wrt_on_demand_allocator(void);
 /* A pooling allocator with limits lim (zero fields already defaulted by the
-** caller); NULL with diag set when its region cannot be reserved. */
-wrt_allocator *wrt_pool_new(const wrt_pool_limits *lim, wrt_diag *diag);
+** caller) and fiber stacks of stack_bytes; NULL with diag set when its
+** region cannot be reserved. */
+wrt_allocator *wrt_pool_new(const wrt_pool_limits *lim, size_t stack_bytes, wrt_diag *diag);
 /* lim with every zero field replaced by its default for this host. */
 wrt_pool_limits wrt_pool_limits_defaults(wrt_pool_limits lim);
 
@@ -442,8 +455,11 @@ noreturn void wrt_libcall_trap(void *vmctx, wrt_trap_code code, void *ra);
 /* Installs the fault handlers once per process and an alternate signal
 ** stack once per thread. Cheap after the first call on a thread. */
 void wrt_signals_thread_init(void);
-/* The lowest address of the calling thread's stack (0 if unknown). */
+/* The lowest address of the stack the calling thread runs on: a fiber's
+** (fiber.c announces it with wrt_stack_low_set; 0 = back on the thread's own)
+** or the thread's own (0 if unknown). */
 uintptr_t wrt_thread_stack_low(void);
+void wrt_stack_low_set(uintptr_t fiber_low);
 /* Whether pc lies in the code of a module registered in s. */
 bool wrt_store_is_wasm_pc(const wrt_store *s, const void *pc);
 /* Registers desc's code range (once per descriptor) for the fault handler. */

@@ -34,6 +34,8 @@ static bool altstack_key_ok;
 static _Thread_local bool thread_ready;
 static _Thread_local bool stack_low_known;
 static _Thread_local uintptr_t stack_low;
+/* The low end of the fiber stack the thread runs on, 0 on its own stack. */
+static _Thread_local uintptr_t fiber_low;
 
 /* ------------------------------------------------------------ per-architecture */
 
@@ -126,9 +128,9 @@ static wrt_trap_code classify_fault(const wrt_store *s, const void *addr) {
       return WRT_TRAP_OOB;
   }
   /* Compiled code checks the stack limit in prologues, so this is a last
-  ** resort (a frame larger than the margin, say). */
-  if (stack_low_known && stack_low && (uintptr_t)addr + STACK_FAULT_ZONE >= stack_low &&
-      (uintptr_t)addr < stack_low + STACK_FAULT_ZONE)
+  ** resort (a frame larger than the margin, say; on a fiber, its guard page). */
+  uintptr_t low = fiber_low ? fiber_low : stack_low_known ? stack_low : 0;
+  if (low && (uintptr_t)addr + STACK_FAULT_ZONE >= low && (uintptr_t)addr < low + STACK_FAULT_ZONE)
     return WRT_TRAP_STACK_EXHAUSTED;
   return WRT_TRAP_NONE;
 }
@@ -244,7 +246,13 @@ void wrt_signals_thread_init(void) {
   thread_ready = true;
 }
 
+void wrt_stack_low_set(uintptr_t low) {
+  fiber_low = low;
+}
+
 uintptr_t wrt_thread_stack_low(void) {
+  if (fiber_low)
+    return fiber_low;
   if (stack_low_known)
     return stack_low;
   pthread_attr_t attr;

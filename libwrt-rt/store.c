@@ -96,12 +96,19 @@ wrt_engine *wrt_engine_new(void) {
   return wrt_engine_new_with(NULL, NULL);
 }
 
+/* Fiber stacks: 1 MiB unless configured, at least 128 KiB (the runtime
+** keeps 64 KiB of each for itself: call.c's STACK_MARGIN). */
+static size_t fiber_stack_bytes(const wrt_engine_config *c) {
+  size_t n = c && c->fiber_stack_bytes ? c->fiber_stack_bytes : (size_t)1 << 20;
+  return n < ((size_t)128 << 10) ? (size_t)128 << 10 : n;
+}
+
 static wrt_allocator *allocator_new(const wrt_engine_config *c, wrt_diag *diag) {
   if (!c || c->allocator == WRT_ALLOCATOR_ON_DEMAND)
     return wrt_on_demand_allocator();
   if (c->allocator == WRT_ALLOCATOR_POOLING) {
     wrt_pool_limits lim = wrt_pool_limits_defaults(c->pool);
-    return wrt_pool_new(&lim, diag);
+    return wrt_pool_new(&lim, fiber_stack_bytes(c), diag);
   }
   wrt_diag_set(diag, WRT_EINVAL, "unknown allocator %d", (int)c->allocator);
   return NULL;
@@ -120,6 +127,7 @@ wrt_engine *wrt_engine_new_with(const wrt_engine_config *c, wrt_diag *diag) {
     return NULL;
   }
   e->images_on = !c || !c->copy_data_segments;
+  e->fiber_stack_bytes = fiber_stack_bytes(c);
   if (!(e->alloc = allocator_new(c, diag))) {
     pthread_mutex_destroy(&e->lock);
     wrt_free(e, sizeof *e);

@@ -195,6 +195,7 @@ typedef struct wrt_pool_limits {
   uint32_t table_elements;      /* elements a pooled table may reach (20000) */
   uint32_t instance_bytes;      /* instance record, vmctx, segment and name tables
                                    of one instance (1 MiB) */
+  uint32_t fiber_stacks;        /* fiber stacks (as many as instances) */
 } wrt_pool_limits;
 
 /* An engine configuration: zero-initialised, it is the default. */
@@ -208,6 +209,9 @@ typedef struct wrt_engine_config {
   ** and maps it privately instead of copying; a pooled slot reused for the
   ** same module keeps the mapping. Either way the contents are the same. */
   bool copy_data_segments;
+  /* Usable bytes of each fiber stack (wrt_fiber_new), not counting the guard
+  ** page below it: 1 MiB when 0, at least 128 KiB. */
+  size_t fiber_stack_bytes;
 } wrt_engine_config;
 
 /* Owned by the caller. c is borrowed (NULL = defaults). NULL on failure with
@@ -455,6 +459,55 @@ wrt_store *wrt_instance_store(const wrt_instance *inst);
 ** keep that budget, whatever their store); the last 64 KiB of the thread's
 ** stack (when its bounds are known) are never given. */
 void wrt_store_set_max_wasm_stack(wrt_store *s, size_t bytes);
+
+/* ------------------------------------------------------------ fibers and async host calls */
+
+/*
+** A fiber runs one call of a function on a stack of its own (from the
+** engine's allocator: a pool slot, or a mapping; fiber_stack_bytes with an
+** inaccessible guard page below). A host function that Wasm calls on a
+** fiber may suspend it (wrt_fiber_suspend), to wait for I/O say; the call to
+** wrt_fiber_resume that ran it then returns, and the embedder resumes the
+** fiber later, from its event loop, on the same thread or another (a store
+** belongs to one thread at a time). Traps, stack exhaustion and guard-page
+** faults on a fiber stack unwind to the fiber's call, exactly as on the
+** thread's stack: wrt_fiber_resume reports them. The Wasm stack budget on a
+** fiber is the store's max_wasm_stack within the fiber's stack.
+**
+**   wrt_fiber *fb = wrt_fiber_new(s, f, args, n_args, n_results, &diag);
+**   bool done = false;
+**   while (!done && wrt_fiber_resume(fb, &done, results, &trap) == WRT_OK)
+**     if (!done) wait_for_what_the_host_function_asked();
+**   wrt_fiber_free(fb);
+**
+** The switch is a few instructions (libwrt-rt/arch/<cpu>.S): no system call,
+** no signal mask. Owned by the caller; s is kept (free fibers before their
+** store).
+*/
+typedef struct wrt_fiber wrt_fiber;
+
+/* A fiber that will call f with a copy of args (n_args and n_results must
+** be f's); nothing runs until wrt_fiber_resume. NULL with diag set on a
+** wrong arity or when no stack is available (pooled: "fiber_stacks"). */
+wrt_fiber *wrt_fiber_new(wrt_store *s, wrt_func *f, const wrt_val *args, size_t n_args,
+                         size_t n_results, wrt_diag *diag);
+/* Runs fb until its function returns, traps, or a host function suspends
+** it. Suspended: WRT_OK with *done false. Finished: *done true and WRT_OK
+** with results filled (n_results values; may be NULL), or WRT_ETRAP with
+** *trap filled. WRT_EINVAL for a fiber that is running or finished. done,
+** results and trap may be NULL. */
+wrt_err wrt_fiber_resume(wrt_fiber *fb, bool *done, wrt_val *results, wrt_trap *trap);
+/* From a host function running on a fiber: switches back to the resumer;
+** returns WRT_OK when the fiber is resumed (the host function then returns
+** its results to Wasm as usual). WRT_EINVAL when not on a fiber (nothing
+** happens). */
+wrt_err wrt_fiber_suspend(void);
+/* The fiber the calling thread runs on, or NULL. */
+wrt_fiber *wrt_fiber_self(void);
+/* Frees a fiber that is not running: new, finished, or suspended (its stack
+** and every frame on it are dropped; the host function that suspended never
+** returns). fb may be NULL. */
+void wrt_fiber_free(wrt_fiber *fb);
 
 
 /* ------------------------------------------------------------ WASI preview 1 (libwrt-rt/wasi/) */

@@ -1,9 +1,12 @@
 /*
-** inst_bench.c: the instantiation benchmark of `make bench` (Runtime II):
-** instantiate + call + free of inst_gen.c's module (1 MiB of data segments,
-** a 10,000-entry table) with each allocation strategy side by side in one
-** run, then RSS across 100,000 pooled instantiations, then both cores at
-** once on one pooled engine. Prints time per instance and ratios.
+** inst_bench.c: the runtime benchmarks of `make bench` (Runtime II).
+** Instantiation: instantiate (+ call) + free of inst_gen.c's module (1 MiB
+** of data segments, a 10,000-entry table) with each allocation strategy side
+** by side in one run, then RSS across 100,000 pooled instantiations, then
+** both cores at once on one pooled engine. Async (async.wat): a host call
+** from Wasm on the thread's stack, the same call suspending a fiber and
+** resumed (the round trip), and a fiber's whole life for a trivial call.
+** Prints times and ratios.
 ** Usage: inst_bench [SECONDS-PER-MEASUREMENT]
 */
 #include <pthread.h>
@@ -16,6 +19,7 @@
 #include "wrt.h"
 
 extern const wrt_module_desc inst__module;
+extern const wrt_module_desc async__module;
 
 static double now(void) {
   struct timespec ts;
@@ -97,6 +101,73 @@ static void *work(void *arg) {
   return NULL;
 }
 
+/* ------------------------------------------------------------ async */
+
+static bool suspending;
+
+static wrt_trap_code wait_fn(void *env, const wrt_val *args, wrt_val *results) {
+  (void)env;
+  if (suspending && wrt_fiber_suspend() != WRT_OK)
+    return WRT_TRAP_HOST;
+  results[0] = args[0];
+  return WRT_TRAP_NONE;
+}
+
+static void async_bench(double secs) {
+  wrt_engine *e = engine(WRT_ALLOCATOR_POOLING, true);
+  wrt_store *s = wrt_store_new(e);
+  wrt_linker *l = wrt_linker_new(s);
+  static const uint8_t i32[] = {WRT_I32};
+  wrt_functype ft = {1, 1, i32, i32};
+  wrt_linker_define(l, "host", "wait",
+                    (wrt_extern){.kind = WRT_EXTERN_FUNC,
+                                 .of.func = wrt_func_new_host(s, &ft, wait_fn, NULL)});
+  wrt_instance *inst;
+  wrt_diag diag;
+  wrt_extern loop, nop;
+  if (wrt_instantiate(s, &async__module, l, &inst, &diag, NULL) != WRT_OK ||
+      wrt_instance_export(inst, "loop", &loop) != WRT_OK ||
+      wrt_instance_export(inst, "nop", &nop) != WRT_OK) {
+    fprintf(stderr, "inst_bench: %s\n", diag.msg);
+    exit(1);
+  }
+  const int32_t n = 1000000;
+  wrt_val arg = WRT_I32_VAL(n), res;
+  suspending = false;
+  double t0 = now();
+  wrt_call(s, loop.of.func, &arg, 1, &res, 1, NULL);
+  double direct = (now() - t0) / n;
+
+  suspending = true;
+  wrt_fiber *fb = wrt_fiber_new(s, loop.of.func, &arg, 1, 1, &diag);
+  bool done = false;
+  long resumes = 0;
+  t0 = now();
+  while (fb && !done && wrt_fiber_resume(fb, &done, &res, NULL) == WRT_OK)
+    resumes++;
+  double round = (now() - t0) / (double)resumes;
+  wrt_fiber_free(fb);
+
+  long lives = 0;
+  t0 = now();
+  do {
+    for (int k = 0; k < 1000; k++, lives++) {
+      wrt_fiber *f = wrt_fiber_new(s, nop.of.func, NULL, 0, 1, NULL);
+      wrt_fiber_resume(f, &done, &res, NULL);
+      wrt_fiber_free(f);
+    }
+  } while (now() - t0 < secs);
+  double life = (now() - t0) / (double)lives;
+  printf("Async host calls (async.wat: Wasm calling host.wait in a loop):\n"
+         "  host call on the thread's stack         %8.1f ns\n"
+         "  host call suspending a fiber + resume   %8.1f ns (round trip; %.1fx a plain call)\n"
+         "  fiber new + resume + free (trivial call) %7.1f ns\n",
+         direct * 1e9, round * 1e9, round / direct, life * 1e9);
+  wrt_linker_free(l);
+  wrt_store_free(s);
+  wrt_engine_free(e);
+}
+
 int main(int argc, char **argv) {
   double secs = argc > 1 ? atof(argv[1]) : 0.5;
   static const struct {
@@ -145,5 +216,6 @@ int main(int argc, char **argv) {
   printf("  pooling + image, 2 threads on one engine: %.0f instances/s (%.2fx one thread)\n", par,
          par * tc[3]);
   wrt_engine_free(e);
+  async_bench(secs);
   return 0;
 }

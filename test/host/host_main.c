@@ -17,6 +17,8 @@ extern const t_case host_link_cases[];
 extern const size_t host_link_n_cases;
 extern const t_case host_pool_cases[];
 extern const size_t host_pool_n_cases;
+extern const t_case host_fiber_cases[];
+extern const size_t host_fiber_n_cases;
 
 static const t_suite suites[] = {
     {host_trap_cases, &host_trap_n_cases},
@@ -24,6 +26,7 @@ static const t_suite suites[] = {
     {host_multi_cases, &host_multi_n_cases},
     {host_link_cases, &host_link_n_cases},
     {host_pool_cases, &host_pool_n_cases},
+    {host_fiber_cases, &host_fiber_n_cases},
 };
 
 int main(int argc, char **argv) {
