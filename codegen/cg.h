@@ -16,6 +16,9 @@ typedef struct cg_options {
   const char *cpu_features; /* NULL = "" */
   int opt_level;            /* 0..3; default 2 */
   uint8_t bounds_checks;    /* WRT_BOUNDS_GUARD (default on 64-bit) or WRT_BOUNDS_EXPLICIT */
+  /* Epoch checks at function entries and loop headers (wrt_abi.h EPOCH,
+  ** EPOCH_DEADLINE), recorded in the descriptor. */
+  bool epoch_interruption;
   const char *name;         /* symbol prefix: the descriptor is <name>__module */
   bool debug;               /* dump the LLVM module on a verifier failure */
   /* Executables: also emit `int main(argc, argv)` that runs the module as a

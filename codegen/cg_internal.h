@@ -196,6 +196,10 @@ LLVMValueRef cg_load_invariant(cg_func *f, LLVMTypeRef t, LLVMValueRef p, const 
 LLVMValueRef cg_load(cg_func *f, LLVMTypeRef t, LLVMValueRef p, const char *name);
 
 /* Calls a runtime libcall (never as a tail call); *out gets the result if non-NULL. */
+/* With --epoch-interruption: calls the epoch_interrupt libcall (cold) when
+** the engine's epoch has reached the store's deadline. Function entries and
+** loop headers. */
+void cg_epoch_check(cg_func *f);
 void cg_call_libcall(cg_func *f, enum cg_libcall lc, LLVMValueRef *args, unsigned n,
                      LLVMValueRef *out);
 

@@ -247,6 +247,7 @@ bool cg_descriptor_emit(cg_unit *u) {
       .abi_version = c32(u, WRT_ABI_VERSION),
       .ptr_size = c8(u, u->ptr_size),
       .bounds_checks = c8(u, u->bounds_checks),
+      .epoch_interruption = c8(u, u->opt->epoch_interruption),
       .counts = counts_c(u),
       .vmctx_size = c32(u, u->layout.size),
       .n_types = c32(u, m->n_types),

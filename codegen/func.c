@@ -79,6 +79,31 @@ void cg_trap(cg_func *f, wrt_trap_code code) {
   LLVMBuildBr(f->u->b, trap_block(f, code));
 }
 
+void cg_epoch_check(cg_func *f) {
+  cg_unit *u = f->u;
+  if (!u->opt->epoch_interruption)
+    return;
+  /* The epoch is volatile: another thread bumps it, and a loop without
+  ** calls must see that. The deadline changes only in calls. */
+  LLVMValueRef ep = cg_load_invariant(f, u->ptr, cg_vmctx_gep(f, WRT_VMCTX_EPOCH * u->ptr_size), "");
+  LLVMValueRef epoch = LLVMBuildLoad2(u->b, u->i64, ep, "epoch");
+  LLVMSetVolatile(epoch, 1);
+  LLVMValueRef dp =
+      cg_load_invariant(f, u->ptr, cg_vmctx_gep(f, WRT_VMCTX_EPOCH_DEADLINE * u->ptr_size), "");
+  LLVMValueRef deadline = cg_load(f, u->i64, dp, "deadline");
+  LLVMValueRef due = LLVMBuildICmp(u->b, LLVMIntUGE, epoch, deadline, "");
+  LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(u->ctx, f->fn, "epoch");
+  LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(u->ctx, f->fn, "epoch_ok");
+  LLVMValueRef br = LLVMBuildCondBr(u->b, due, slow, cont);
+  LLVMValueRef w[3] = {LLVMMDStringInContext(u->ctx, "branch_weights", 14), cg_const_i32(u, 1),
+                       cg_const_i32(u, 2000)};
+  LLVMSetMetadata(br, LLVMGetMDKindIDInContext(u->ctx, "prof", 4), LLVMMDNodeInContext(u->ctx, w, 3));
+  LLVMPositionBuilderAtEnd(u->b, slow);
+  cg_call_libcall(f, CG_LC_epoch_interrupt, (LLVMValueRef[]){f->vmctx}, 1, NULL);
+  LLVMBuildBr(u->b, cont);
+  LLVMPositionBuilderAtEnd(u->b, cont);
+}
+
 LLVMValueRef cg_call_intrinsic(cg_func *f, const char *name, LLVMTypeRef *overloads, unsigned n_ov,
                                LLVMValueRef *args, unsigned n_args) {
   unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
@@ -222,6 +247,7 @@ static bool prologue(cg_func *f) {
   LLVMValueRef sp = cg_call_intrinsic(f, "llvm.stacksave", ov, 1, NULL, 0);
   LLVMValueRef spi = LLVMBuildPtrToInt(u->b, sp, u->intptr, "");
   cg_trap_if(f, LLVMBuildICmp(u->b, LLVMIntULT, spi, limit, ""), WRT_TRAP_STACK_EXHAUSTED);
+  cg_epoch_check(f);
   for (uint32_t i = 0; i < n; i++) {
     LLVMValueRef v = i < f->ft->n_params ? LLVMGetParam(f->fn, i + 1)
                                          : LLVMConstNull(cg_valtype(u, f->local_types[i]));

@@ -169,6 +169,8 @@ static wrt_instance *instance_alloc(wrt_store *s, const wrt_module_desc *d, wrt_
   void **hdr = (void **)(void *)inst->vmctx;
   hdr[WRT_VMCTX_STACK_LIMIT] = &s->stack_limit;
   hdr[WRT_VMCTX_INSTANCE] = inst;
+  hdr[WRT_VMCTX_EPOCH] = (void *)(uintptr_t)&s->engine->epoch; /* code reads the u64 */
+  hdr[WRT_VMCTX_EPOCH_DEADLINE] = &s->epoch_deadline;
   return inst;
 }
 
@@ -429,6 +431,9 @@ wrt_err wrt_engine_admit(const wrt_engine *e, const wrt_module_desc *desc, wrt_d
   wrt_err err = check_desc(desc, diag);
   if (err != WRT_OK)
     return err;
+  if (e->epoch_required && !desc->epoch_interruption)
+    return wrt_diag_set(diag, WRT_EABI, "module compiled without --epoch-interruption; the engine "
+                        "requires it (wrt_engine_config.epoch_interruption)");
   return e->alloc->ops->admit(e->alloc, desc, wrt_instance_block_size(desc), diag);
 }
 

@@ -8,6 +8,7 @@
 #define RT_INTERNAL_H
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdnoreturn.h>
@@ -21,7 +22,7 @@ noreturn void wrt_rt_trap(void *vmctx, uint32_t code, uint32_t func_idx);
 
 /* Referenced by every compiled object (WRT_ABI_SYMBOL): a runtime of another
 ** ABI version fails at link time. */
-extern const int wrt_abi_v2;
+extern const int wrt_abi_v3;
 
 /* SQLite-style guards for impossible-but-survivable states: the condition is
 ** asserted in debug builds and evaluated (and survived) in release builds. */
@@ -106,6 +107,8 @@ struct wrt_engine {
   struct wrt_allocator *alloc; /* instance storage (owned; never NULL) */
   bool images_on;              /* map copy-on-write memory images (module_info.c) */
   size_t fiber_stack_bytes;    /* usable bytes of each fiber stack */
+  bool epoch_required;         /* refuse modules compiled without epoch checks */
+  _Atomic uint64_t epoch;      /* wrt_engine_increment_epoch; compiled code reads it */
   wrt_ptrvec infos;            /* wrt_module_info *, under lock */
 };
 
@@ -232,6 +235,8 @@ wrt_pool_limits wrt_pool_limits_defaults(wrt_pool_limits lim);
 struct wrt_store {
   wrt_engine *engine;
   uintptr_t stack_limit; /* every vmctx's WRT_VMCTX_STACK_LIMIT slot points here; 0 outside calls */
+  uint64_t epoch_deadline; /* every vmctx's WRT_VMCTX_EPOCH_DEADLINE slot points here */
+  uint64_t epoch_yield;    /* 0: trap at the deadline; else on a fiber suspend, then extend by this */
   size_t max_wasm_stack;
   wrt_ptrvec instances, memories, tables, globals, host_funcs, externrefs;
   wrt_ptrvec modules; /* distinct descriptors instantiated here: code ranges for the handler */

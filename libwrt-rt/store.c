@@ -12,10 +12,10 @@
 
 #include "rt_internal.h"
 
-#if WRT_ABI_VERSION != 2
-#error "rename wrt_abi_v2 to match WRT_ABI_SYMBOL"
+#if WRT_ABI_VERSION != 3
+#error "rename wrt_abi_v3 to match WRT_ABI_SYMBOL"
 #endif
-const int wrt_abi_v2 = WRT_ABI_VERSION;
+const int wrt_abi_v3 = WRT_ABI_VERSION;
 
 /* The runtime's layouts must be the ones wrt_abi.h computes for this host. */
 _Static_assert(sizeof(wrt_raw) == 16, "wrt_raw is a 16-byte slot");
@@ -128,6 +128,7 @@ wrt_engine *wrt_engine_new_with(const wrt_engine_config *c, wrt_diag *diag) {
   }
   e->images_on = !c || !c->copy_data_segments;
   e->fiber_stack_bytes = fiber_stack_bytes(c);
+  e->epoch_required = c && c->epoch_interruption;
   if (!(e->alloc = allocator_new(c, diag))) {
     pthread_mutex_destroy(&e->lock);
     wrt_free(e, sizeof *e);
@@ -238,6 +239,7 @@ wrt_store *wrt_store_new(wrt_engine *e) {
     return NULL;
   s->engine = e;
   s->max_wasm_stack = (size_t)1 << 20;
+  s->epoch_deadline = UINT64_MAX; /* none until the embedder sets one */
   return s;
 }
 
@@ -271,6 +273,37 @@ void wrt_store_free(wrt_store *s) {
   wrt_ptrvec_fini(&s->externrefs);
   wrt_ptrvec_fini(&s->modules);
   wrt_free(s, sizeof *s);
+}
+
+/* ------------------------------------------------------------ epochs */
+
+void wrt_engine_increment_epoch(wrt_engine *e) {
+  atomic_fetch_add_explicit(&e->epoch, 1, memory_order_relaxed);
+}
+
+uint64_t wrt_engine_epoch(const wrt_engine *e) {
+  return atomic_load_explicit(&((wrt_engine *)(uintptr_t)e)->epoch, memory_order_relaxed);
+}
+
+void wrt_store_set_epoch_deadline(wrt_store *s, uint64_t ticks) {
+  uint64_t now = wrt_engine_epoch(s->engine);
+  s->epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+}
+
+void wrt_store_epoch_deadline_yield(wrt_store *s, uint64_t ticks) {
+  s->epoch_yield = ticks;
+}
+
+/* Compiled code calls this once the epoch has reached the deadline: on a
+** fiber with yielding on, suspend, and once resumed run on with a new
+** deadline; otherwise trap ("interrupted"). */
+void wrt_rt_epoch_interrupt(void *vmctx) {
+  wrt_store *s = wrt_vmctx_instance(vmctx)->store;
+  if (s->epoch_yield && wrt_fiber_self() && wrt_fiber_suspend() == WRT_OK) {
+    wrt_store_set_epoch_deadline(s, s->epoch_yield);
+    return;
+  }
+  wrt_libcall_trap(vmctx, WRT_TRAP_INTERRUPTED, __builtin_return_address(0));
 }
 
 /* ------------------------------------------------------------ externref */
@@ -333,6 +366,7 @@ const char *wrt_trap_str(wrt_trap_code code) {
   case WRT_TRAP_HOST: return "host trap";
   case WRT_TRAP_UNDEFINED_ELEMENT: return "undefined element";
   case WRT_TRAP_EXIT: return "exit";
+  case WRT_TRAP_INTERRUPTED: return "interrupted";
   case WRT_TRAP_COUNT: break;
   }
   return "unknown trap";

@@ -16,8 +16,8 @@
 /* Bumped on any change to this file's layouts. Objects reference the symbol
 ** WRT_ABI_SYMBOL so that linking against a runtime of another version fails
 ** at link time; the descriptor also carries the number. */
-#define WRT_ABI_VERSION 2
-#define WRT_ABI_SYMBOL "wrt_abi_v2"
+#define WRT_ABI_VERSION 3
+#define WRT_ABI_SYMBOL "wrt_abi_v3"
 
 /* ------------------------------------------------------------ values */
 
@@ -61,6 +61,7 @@ typedef enum wrt_trap_code {
   WRT_TRAP_HOST,               /* a host function reported a trap */
   WRT_TRAP_UNDEFINED_ELEMENT,  /* "undefined element": call_indirect index past the table */
   WRT_TRAP_EXIT,               /* "exit": a host function ended the program (WASI proc_exit) */
+  WRT_TRAP_INTERRUPTED,        /* "interrupted": the store's epoch deadline passed */
   WRT_TRAP_COUNT
 } wrt_trap_code;
 
@@ -144,8 +145,8 @@ typedef wrt_raw wrt_global_def;
 **
 ** Everything after the header is written once at instantiation (only the
 ** defined globals change later), so codegen marks those loads invariant.
-** A header slot is one line of WRT_VMCTX_HEADER (the spare slots keep the
-** header at 4 pointers); a region is one line of WRT_VMCTX_REGIONS, which also
+** A header slot is one line of WRT_VMCTX_HEADER; a region is one line of
+** WRT_VMCTX_REGIONS, which also
 ** gives its count a field of wrt_vmctx_counts (in the descriptor) and its
 ** offset a field of wrt_vmctx_layout.
 */
@@ -153,8 +154,10 @@ typedef wrt_raw wrt_global_def;
   X(STACK_LIMIT) /* -> uintptr_t: the lowest SP compiled code may use (the store's, updated by      \
                     wrt_call); checked in prologues */                                             \
   X(INSTANCE)    /* the runtime's wrt_instance */                                                  \
-  X(SPARE_2)                                                                                       \
-  X(SPARE_3)
+  X(EPOCH)       /* -> uint64_t: the engine's epoch (any thread increments it) */                   \
+  X(EPOCH_DEADLINE) /* -> uint64_t: the store's deadline; with --epoch-interruption, code        \
+                       calls the epoch_interrupt libcall at function entries and loop headers      \
+                       once EPOCH >= EPOCH_DEADLINE */
 #define WRT_VMCTX_SLOT_ENUM(name) WRT_VMCTX_##name,
 enum { WRT_VMCTX_HEADER(WRT_VMCTX_SLOT_ENUM) WRT_VMCTX_HEADER_SLOTS };
 
@@ -292,6 +295,7 @@ WRT_DECLARE_STRUCT(wrt_func_name);
   F(U32, uint32_t, abi_version) /* WRT_ABI_VERSION */                                              \
   F(U8, uint8_t, ptr_size)      /* target pointer width the code assumes */                        \
   F(U8, uint8_t, bounds_checks) /* WRT_BOUNDS_* */                                                 \
+  F(U8, uint8_t, epoch_interruption) /* 1: compiled with epoch checks (--epoch-interruption) */    \
   F(wrt_name, wrt_name, name)   /* the --name prefix */                                            \
   F(wrt_vmctx_counts, wrt_vmctx_counts, counts)                                                    \
   F(U32, uint32_t, vmctx_size) /* wrt_vmctx_layout_for(&counts, ptr_size).size */                  \
@@ -355,7 +359,8 @@ WRT_DECLARE_STRUCT(wrt_module_desc);
     (U32, n))                                                                                      \
   X(elem_drop, VOID, (PTR, vmctx), (U32, elem_idx))                                                \
   X(table_set, VOID, (PTR, vmctx), (U32, table_idx), (U32, idx), (PTR, val))                       \
-  X(host_call, VOID, (PTR, host_ctx), (PTR, args_results))
+  X(host_call, VOID, (PTR, host_ctx), (PTR, args_results))                                        \
+  X(epoch_interrupt, VOID, (PTR, vmctx))
 
 /* Helpers for the lists: the C type of a kind, and MAP(M, a, b, ...) =
 ** M(a), M(b), ... for up to 8 arguments. */

@@ -66,6 +66,10 @@ static void usage(FILE *out) {
         "  --bounds-checks=guard|explicit\n"
         "                      guard: 8 GiB reservation + guard pages, no checks (64-bit\n"
         "                      default); explicit: compiled checks on every access\n"
+        "  --epoch-interruption  check the engine's epoch against the store's deadline\n"
+        "                      at every function entry and loop header, so that the\n"
+        "                      embedder can stop or (on a fiber) pause running code\n"
+        "                      from another thread (wrt_engine_increment_epoch)\n"
         "  --name=PREFIX       symbol prefix; the descriptor is PREFIX__module\n"
         "                      (default: the input file's stem, sanitised)\n"
         "  --target=TRIPLE     x86_64-linux-gnu, aarch64-linux-gnu, armv7-linux-gnueabihf\n"
@@ -147,6 +151,8 @@ static int parse_cg_option(const char *a, options *o) {
   } else if (!strcmp(a, "--bounds-checks=explicit")) {
     o->cg.bounds_checks = WRT_BOUNDS_EXPLICIT;
     o->guard_requested = false;
+  } else if (!strcmp(a, "--epoch-interruption")) {
+    o->cg.epoch_interruption = true;
   } else if (!strncmp(a, "--name=", 7) && a[7]) {
     o->cg.name = a + 7;
   } else if (!strncmp(a, "--target=", 9) && a[9]) {

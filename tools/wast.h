@@ -29,6 +29,7 @@ typedef struct wast_options {
   int opt_level;         /* -O0..-O3, passed to cg_options.opt_level */
   int bounds_checks;     /* WRT_BOUNDS_GUARD, WRT_BOUNDS_EXPLICIT, or -1: cg's default */
   bool pooling;          /* --allocator=pooling: the stores' engines pool their instances */
+  bool epoch_interruption; /* --epoch-interruption: compile with epoch checks */
   bool validate_only;    /* today's front-end checks only; no code generation */
   bool verbose;
   bool trace;       /* print each command before running it */

@@ -71,6 +71,7 @@ static bool compile_module(const wast_file *f, const char *filename, const char 
   o.opt_level = f->opt->opt_level;
   if (f->opt->bounds_checks >= 0)
     o.bounds_checks = (uint8_t)f->opt->bounds_checks;
+  o.epoch_interruption = f->opt->epoch_interruption;
   o.name = name;
   aotc_diag_init(&d);
   bool ok = cg_compile_object(m, &o, obj, &d);

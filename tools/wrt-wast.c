@@ -1010,6 +1010,7 @@ static void usage(FILE *out) {
         "                       (default: wrt-wast.out)\n"
         "  --bounds-checks=guard|explicit  memory bounds checking of compiled code\n"
         "  -O0 .. -O3           code generator optimisation level (default -O1)\n"
+        "  --epoch-interruption  compile with epoch checks (never triggered: no deadline)\n"
         "  --allocator=pooling|on-demand  instance allocator of each script's engine\n"
         "                       (default on-demand; pooling: wrt.h's default limits,\n"
         "                       any number of memories and tables per module)\n"
@@ -1060,6 +1061,8 @@ static bool parse_option(const char *a, wast_options *opt) {
     opt->bounds_checks = WRT_BOUNDS_EXPLICIT;
   else if (a[1] == 'O' && a[2] >= '0' && a[2] <= '3' && !a[3])
     opt->opt_level = a[2] - '0';
+  else if (strcmp(a, "--epoch-interruption") == 0)
+    opt->epoch_interruption = true;
   else if (strcmp(a, "--allocator=pooling") == 0)
     opt->pooling = true;
   else if (strcmp(a, "--allocator=on-demand") == 0)

@@ -212,6 +212,9 @@ typedef struct wrt_engine_config {
   /* Usable bytes of each fiber stack (wrt_fiber_new), not counting the guard
   ** page below it: 1 MiB when 0, at least 128 KiB. */
   size_t fiber_stack_bytes;
+  /* Refuse modules compiled without --epoch-interruption (WRT_EABI), for
+  ** engines that rely on interrupting every module they run. */
+  bool epoch_interruption;
 } wrt_engine_config;
 
 /* Owned by the caller. c is borrowed (NULL = defaults). NULL on failure with
@@ -459,6 +462,31 @@ wrt_store *wrt_instance_store(const wrt_instance *inst);
 ** keep that budget, whatever their store); the last 64 KiB of the thread's
 ** stack (when its bounds are known) are never given. */
 void wrt_store_set_max_wasm_stack(wrt_store *s, size_t bytes);
+
+/* ------------------------------------------------------------ interruption */
+
+/*
+** Epoch interruption: code compiled with `wasm2obj --epoch-interruption`
+** compares the engine's epoch (a counter) with its store's deadline at every
+** function entry and loop header. Once the epoch reaches the deadline the
+** code traps with WRT_TRAP_INTERRUPTED ("interrupted"), or, when the store
+** yields and the code runs on a fiber, suspends the fiber (wrt_fiber_resume
+** returns as for any suspension) and runs on with the deadline moved that
+** many ticks past the epoch when resumed. A typical embedder bumps the epoch
+** from a timer thread: deadline N = stop after N to N+1 ticks. Code compiled
+** without the flag never checks (the descriptor records which; see
+** wrt_engine_config.epoch_interruption). The checks cost a load and a
+** compare each (docs/USING.md has the measured overhead).
+*/
+/* Any thread, any time. */
+void wrt_engine_increment_epoch(wrt_engine *e);
+uint64_t wrt_engine_epoch(const wrt_engine *e);
+/* The deadline: `ticks` past the engine's current epoch (UINT64_MAX: none,
+** the default). Set it before calling in; reading it is the code's. */
+void wrt_store_set_epoch_deadline(wrt_store *s, uint64_t ticks);
+/* 0 (the default): trap at the deadline. Otherwise, on a fiber, suspend and
+** then extend the deadline by `ticks` (off a fiber it still traps). */
+void wrt_store_epoch_deadline_yield(wrt_store *s, uint64_t ticks);
 
 /* ------------------------------------------------------------ fibers and async host calls */
 

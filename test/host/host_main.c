@@ -19,6 +19,8 @@ extern const t_case host_pool_cases[];
 extern const size_t host_pool_n_cases;
 extern const t_case host_fiber_cases[];
 extern const size_t host_fiber_n_cases;
+extern const t_case host_epoch_cases[];
+extern const size_t host_epoch_n_cases;
 
 static const t_suite suites[] = {
     {host_trap_cases, &host_trap_n_cases},
@@ -27,6 +29,7 @@ static const t_suite suites[] = {
     {host_link_cases, &host_link_n_cases},
     {host_pool_cases, &host_pool_n_cases},
     {host_fiber_cases, &host_fiber_n_cases},
+    {host_epoch_cases, &host_epoch_n_cases},
 };
 
 int main(int argc, char **argv) {

@@ -10,8 +10,8 @@
 #include "test_wrt.h"
 
 static void abi_symbol(void) {
-  T_EQ_STR(WRT_ABI_SYMBOL, "wrt_abi_v2");
-  T_EQ_U64(wrt_abi_v2, WRT_ABI_VERSION);
+  T_EQ_STR(WRT_ABI_SYMBOL, "wrt_abi_v3");
+  T_EQ_U64(wrt_abi_v3, WRT_ABI_VERSION);
 }
 
 static void trap_strings(void) {
@@ -32,6 +32,7 @@ static void trap_strings(void) {
       {WRT_TRAP_HOST, "host trap"},
       {WRT_TRAP_UNDEFINED_ELEMENT, "undefined element"},
       {WRT_TRAP_EXIT, "exit"},
+      {WRT_TRAP_INTERRUPTED, "interrupted"},
   };
   for (size_t i = 0; i < T_COUNT(want); i++)
     T_EQ_STR(wrt_trap_str(want[i].code), want[i].text);

@@ -1,0 +1,139 @@
+/*
+** host_epoch.c: epoch interruption (epoch.wat, compiled with
+** --epoch-interruption; traps.wat without): an infinite loop stopped by an
+** epoch bump from another thread, a deadline passed before the call traps at
+** the first function entry, no deadline means no interruption, a store that
+** yields suspends its fiber instead and runs on when resumed, and an engine
+** requiring the checks refuses a module without them.
+*/
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+
+extern const wrt_module_desc epoch__module;
+
+typedef struct bumper {
+  wrt_engine *e;
+  int ms;
+  atomic_bool stopped; /* set by the test once the call returned */
+} bumper;
+
+/* Bumps the epoch after b->ms; if the call has not returned 10 s later the
+** interruption is broken and the test would hang: end the process instead. */
+static void *bump_later(void *arg) {
+  bumper *b = arg;
+  struct timespec ts = {0, (long)b->ms * 1000000L}, tick = {0, 10000000L};
+  nanosleep(&ts, NULL);
+  wrt_engine_increment_epoch(b->e);
+  for (int i = 0; i < 1000 && !atomic_load(&b->stopped); i++)
+    nanosleep(&tick, NULL);
+  if (!atomic_load(&b->stopped)) {
+    fprintf(stderr, "FAIL epoch_stops_infinite_loop: not interrupted within 10 s\n");
+    _exit(1);
+  }
+  return NULL;
+}
+
+/* spin() loops forever: a bump from another thread 50 ms later stops it. */
+static void epoch_stops_infinite_loop(void) {
+  host_env h;
+  if (!host_env_init(&h))
+    goto done;
+  wrt_func *spin = host_func(host_inst(&h, &epoch__module), "spin");
+  if (!spin)
+    goto done;
+  wrt_store_set_epoch_deadline(h.s, 1);
+  bumper b = {h.e, 50, false};
+  pthread_t th;
+  if (!T_EQ_U64(pthread_create(&th, NULL, bump_later, &b), 0))
+    goto done;
+  wrt_trap trap;
+  T_EQ_U64(wrt_call(h.s, spin, NULL, 0, NULL, 0, &trap), WRT_ETRAP);
+  atomic_store(&b.stopped, true);
+  pthread_join(th, NULL);
+  T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
+  T_EQ_STR(trap.msg, "interrupted");
+done:
+  host_env_fini(&h);
+}
+
+/* A deadline already passed traps at the first check (a function entry);
+** without a deadline nothing is interrupted however far the epoch moves. */
+static void epoch_deadlines(void) {
+  host_env h;
+  wrt_instance *inst = host_env_init(&h) ? host_inst(&h, &epoch__module) : NULL;
+  if (!inst)
+    goto done;
+  wrt_val res;
+  wrt_trap trap;
+  for (int i = 0; i < 5; i++)
+    wrt_engine_increment_epoch(h.e);
+  T_EQ_U64(host_call1(&h, inst, "count", (wrt_val[]){WRT_I32_VAL(100000)}, 1, WRT_I32).of.i32,
+           100000);
+  wrt_store_set_epoch_deadline(h.s, 0);
+  T_EQ_U64(wrt_call(h.s, host_func(inst, "leaf"), NULL, 0, &res, 1, &trap), WRT_ETRAP);
+  T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
+  T_EQ_U64(trap.func_idx, 2); /* leaf: the check at its entry */
+  wrt_store_set_epoch_deadline(h.s, 10);
+  T_EQ_U64(host_call1(&h, inst, "leaf", NULL, 0, WRT_I32).of.i32, 5);
+  wrt_store_set_epoch_deadline(h.s, UINT64_MAX);
+  T_EQ_U64(wrt_engine_epoch(h.e), 5);
+done:
+  host_env_fini(&h);
+}
+
+/* With yielding on, a passed deadline suspends the fiber; resumed, the code
+** runs on with a fresh deadline and finishes. */
+static void epoch_yields_on_fiber(void) {
+  host_env h;
+  wrt_instance *inst = host_env_init(&h) ? host_inst(&h, &epoch__module) : NULL;
+  wrt_fiber *fb = NULL;
+  if (!inst)
+    goto done;
+  wrt_store_epoch_deadline_yield(h.s, 1000);
+  wrt_store_set_epoch_deadline(h.s, 1);
+  fb = wrt_fiber_new(h.s, host_func(inst, "count"), (wrt_val[]){WRT_I32_VAL(1000)}, 1, 1, NULL);
+  if (!T_CHECK(fb != NULL))
+    goto done;
+  int suspensions = 0;
+  bool done = false;
+  wrt_val res = WRT_I32_VAL(0);
+  for (int round = 0; !done && round < 10; round++) {
+    if (round < 3)
+      wrt_engine_increment_epoch(h.e); /* the deadline passes (again) */
+    if (!T_EQ_U64(wrt_fiber_resume(fb, &done, &res, NULL), WRT_OK))
+      break;
+    suspensions += !done;
+  }
+  T_CHECK(done);
+  T_EQ_U64(res.of.i32, 1000);
+  T_EQ_U64(suspensions, 1); /* after it, the deadline is 1000 ticks away */
+done:
+  wrt_fiber_free(fb);
+  host_env_fini(&h);
+}
+
+/* An engine that requires the checks refuses a module compiled without. */
+static void epoch_required(void) {
+  wrt_engine_config c = {.epoch_interruption = true};
+  wrt_engine *e = wrt_engine_new_with(&c, NULL);
+  wrt_diag diag = {0};
+  if (!T_CHECK(e != NULL))
+    return;
+  T_EQ_U64(wrt_engine_admit(e, &epoch__module, &diag), WRT_OK);
+  T_EQ_U64(wrt_engine_admit(e, &traps__module, &diag), WRT_EABI);
+  T_CONTAINS(diag.msg, "--epoch-interruption");
+  wrt_engine_free(e);
+}
+
+const t_case host_epoch_cases[] = {
+    {"epoch_stops_infinite_loop", epoch_stops_infinite_loop},
+    {"epoch_deadlines", epoch_deadlines},
+    {"epoch_yields_on_fiber", epoch_yields_on_fiber},
+    {"epoch_required", epoch_required},
+};
+const size_t host_epoch_n_cases = T_COUNT(host_epoch_cases);
