@@ -125,6 +125,9 @@ typedef struct cg_func {
   const aotc_functype *ft;
   const aotc_code *code;
   LLVMValueRef fn, vmctx;
+  /* With epoch checks: an i64 alloca caching the store's deadline (loaded at
+  ** entry, refreshed by the epoch_interrupt libcall), and the epoch's address. */
+  LLVMValueRef deadline, epoch_ptr;
   aotc_reader r;
   /* Operand stack. */
   LLVMValueRef *vals;
@@ -200,6 +203,8 @@ LLVMValueRef cg_load(cg_func *f, LLVMTypeRef t, LLVMValueRef p, const char *name
 ** the engine's epoch has reached the store's deadline. Function entries and
 ** loop headers. */
 void cg_epoch_check(cg_func *f);
+/* Sets up what the checks read (entry block; with --epoch-interruption). */
+void cg_epoch_prologue(cg_func *f);
 void cg_call_libcall(cg_func *f, enum cg_libcall lc, LLVMValueRef *args, unsigned n,
                      LLVMValueRef *out);
 

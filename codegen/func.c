@@ -79,19 +79,31 @@ void cg_trap(cg_func *f, wrt_trap_code code) {
   LLVMBuildBr(f->u->b, trap_block(f, code));
 }
 
-void cg_epoch_check(cg_func *f) {
+/* In the entry block, before any check: the epoch's address, and the
+** store's deadline cached in a local (mem2reg makes it a register), so that
+** a loop checks with one load and one compare. A deadline that a host
+** function called from here moves later is picked up by the libcall (the
+** epoch is not due: it returns the new one); one moved earlier takes effect
+** at the next function entry. */
+void cg_epoch_prologue(cg_func *f) {
   cg_unit *u = f->u;
-  if (!u->opt->epoch_interruption)
-    return;
-  /* The epoch is volatile: another thread bumps it, and a loop without
-  ** calls must see that. The deadline changes only in calls. */
-  LLVMValueRef ep = cg_load_invariant(f, u->ptr, cg_vmctx_gep(f, WRT_VMCTX_EPOCH * u->ptr_size), "");
-  LLVMValueRef epoch = LLVMBuildLoad2(u->b, u->i64, ep, "epoch");
-  LLVMSetVolatile(epoch, 1);
+  f->epoch_ptr = cg_load_invariant(f, u->ptr, cg_vmctx_gep(f, WRT_VMCTX_EPOCH * u->ptr_size), "");
   LLVMValueRef dp =
       cg_load_invariant(f, u->ptr, cg_vmctx_gep(f, WRT_VMCTX_EPOCH_DEADLINE * u->ptr_size), "");
-  LLVMValueRef deadline = cg_load(f, u->i64, dp, "deadline");
-  LLVMValueRef due = LLVMBuildICmp(u->b, LLVMIntUGE, epoch, deadline, "");
+  f->deadline = LLVMBuildAlloca(u->b, u->i64, "deadline");
+  LLVMBuildStore(u->b, cg_load(f, u->i64, dp, ""), f->deadline);
+}
+
+void cg_epoch_check(cg_func *f) {
+  cg_unit *u = f->u;
+  if (!u->opt->epoch_interruption || !f->deadline)
+    return;
+  /* The epoch is volatile: another thread bumps it, and a loop without
+  ** calls must see that. */
+  LLVMValueRef epoch = LLVMBuildLoad2(u->b, u->i64, f->epoch_ptr, "epoch");
+  LLVMSetVolatile(epoch, 1);
+  LLVMValueRef due =
+      LLVMBuildICmp(u->b, LLVMIntUGE, epoch, cg_load(f, u->i64, f->deadline, "deadline"), "");
   LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(u->ctx, f->fn, "epoch");
   LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(u->ctx, f->fn, "epoch_ok");
   LLVMValueRef br = LLVMBuildCondBr(u->b, due, slow, cont);
@@ -99,7 +111,9 @@ void cg_epoch_check(cg_func *f) {
                        cg_const_i32(u, 2000)};
   LLVMSetMetadata(br, LLVMGetMDKindIDInContext(u->ctx, "prof", 4), LLVMMDNodeInContext(u->ctx, w, 3));
   LLVMPositionBuilderAtEnd(u->b, slow);
-  cg_call_libcall(f, CG_LC_epoch_interrupt, (LLVMValueRef[]){f->vmctx}, 1, NULL);
+  LLVMValueRef next;
+  cg_call_libcall(f, CG_LC_epoch_interrupt, (LLVMValueRef[]){f->vmctx}, 1, &next);
+  LLVMBuildStore(u->b, next, f->deadline);
   LLVMBuildBr(u->b, cont);
   LLVMPositionBuilderAtEnd(u->b, cont);
 }
@@ -237,6 +251,8 @@ static bool prologue(cg_func *f) {
       f->local_types[k++] = c->decls[d].type;
   for (uint32_t i = 0; i < n; i++)
     f->locals[i] = LLVMBuildAlloca(u->b, cg_valtype(u, f->local_types[i]), "");
+  if (u->opt->epoch_interruption)
+    cg_epoch_prologue(f);
   /* spec: call stack exhaustion traps. The limit word belongs to the store.
   ** The SP here is below the whole frame, and the check comes before any
   ** store into it; a frame too big for the stack left is caught by stack
@@ -247,7 +263,9 @@ static bool prologue(cg_func *f) {
   LLVMValueRef sp = cg_call_intrinsic(f, "llvm.stacksave", ov, 1, NULL, 0);
   LLVMValueRef spi = LLVMBuildPtrToInt(u->b, sp, u->intptr, "");
   cg_trap_if(f, LLVMBuildICmp(u->b, LLVMIntULT, spi, limit, ""), WRT_TRAP_STACK_EXHAUSTED);
-  cg_epoch_check(f);
+  /* A body without loops and calls ends in bounded time: no check needed. */
+  if (f->code->may_run_long)
+    cg_epoch_check(f);
   for (uint32_t i = 0; i < n; i++) {
     LLVMValueRef v = i < f->ft->n_params ? LLVMGetParam(f->fn, i + 1)
                                          : LLVMConstNull(cg_valtype(u, f->local_types[i]));

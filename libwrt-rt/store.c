@@ -294,14 +294,18 @@ void wrt_store_epoch_deadline_yield(wrt_store *s, uint64_t ticks) {
   s->epoch_yield = ticks;
 }
 
-/* Compiled code calls this once the epoch has reached the deadline: on a
-** fiber with yielding on, suspend, and once resumed run on with a new
-** deadline; otherwise trap ("interrupted"). */
-void wrt_rt_epoch_interrupt(void *vmctx) {
+/* Compiled code calls this once the epoch has reached the deadline it
+** cached: if the store's deadline has moved past the epoch since, nothing
+** is due; on a fiber with yielding on, suspend, and once resumed run on with
+** a new deadline; otherwise trap ("interrupted"). Returns the deadline the
+** code caches from now on. */
+uint64_t wrt_rt_epoch_interrupt(void *vmctx) {
   wrt_store *s = wrt_vmctx_instance(vmctx)->store;
+  if (wrt_engine_epoch(s->engine) < s->epoch_deadline)
+    return s->epoch_deadline;
   if (s->epoch_yield && wrt_fiber_self() && wrt_fiber_suspend() == WRT_OK) {
     wrt_store_set_epoch_deadline(s, s->epoch_yield);
-    return;
+    return s->epoch_deadline;
   }
   wrt_libcall_trap(vmctx, WRT_TRAP_INTERRUPTED, __builtin_return_address(0));
 }

@@ -155,9 +155,10 @@ typedef wrt_raw wrt_global_def;
                     wrt_call); checked in prologues */                                             \
   X(INSTANCE)    /* the runtime's wrt_instance */                                                  \
   X(EPOCH)       /* -> uint64_t: the engine's epoch (any thread increments it) */                   \
-  X(EPOCH_DEADLINE) /* -> uint64_t: the store's deadline; with --epoch-interruption, code        \
-                       calls the epoch_interrupt libcall at function entries and loop headers      \
-                       once EPOCH >= EPOCH_DEADLINE */
+  X(EPOCH_DEADLINE) /* -> uint64_t: the store's deadline; with --epoch-interruption, code reads  \
+                       it at function entry and calls the epoch_interrupt libcall (which returns   \
+                       the deadline to use from then on) at function entries and loop headers     \
+                       once EPOCH >= that deadline */
 #define WRT_VMCTX_SLOT_ENUM(name) WRT_VMCTX_##name,
 enum { WRT_VMCTX_HEADER(WRT_VMCTX_SLOT_ENUM) WRT_VMCTX_HEADER_SLOTS };
 
@@ -360,7 +361,7 @@ WRT_DECLARE_STRUCT(wrt_module_desc);
   X(elem_drop, VOID, (PTR, vmctx), (U32, elem_idx))                                                \
   X(table_set, VOID, (PTR, vmctx), (U32, table_idx), (U32, idx), (PTR, val))                       \
   X(host_call, VOID, (PTR, host_ctx), (PTR, args_results))                                        \
-  X(epoch_interrupt, VOID, (PTR, vmctx))
+  X(epoch_interrupt, U64, (PTR, vmctx))
 
 /* Helpers for the lists: the C type of a kind, and MAP(M, a, b, ...) =
 ** M(a), M(b), ... for up to 8 arguments. */
