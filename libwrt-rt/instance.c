@@ -178,6 +178,11 @@ static wrt_instance *instance_alloc(wrt_store *s, const wrt_module_desc *d, wrt_
 static wrt_err intern_types(wrt_instance *inst, wrt_diag *diag) {
   const wrt_module_desc *d = inst->desc;
   uintptr_t *ids = vm_type_ids(inst);
+  if (inst->info && inst->info->type_ids) { /* interned once per engine */
+    if (d->n_types)
+      memcpy(ids, inst->info->type_ids, d->n_types * sizeof *ids);
+    return WRT_OK;
+  }
   for (uint32_t i = 0; i < d->n_types; i++) {
     const wrt_type_desc *t = &d->types[i];
     const uint8_t *results = t->types ? t->types + t->n_params : NULL; /* () -> () may be NULL */

@@ -159,8 +159,24 @@ static bool table_keepable(const wrt_module_desc *d, uint32_t t) {
   return true;
 }
 
+/* The module's types interned once for every instance (instance.c copies
+** them into each vmctx); NULL when out of memory (instances intern then). */
+static uintptr_t *intern_all(wrt_engine *e, const wrt_module_desc *d) {
+  uintptr_t *ids = wrt_calloc(d->n_types, sizeof *ids);
+  for (uint32_t i = 0; ids && i < d->n_types; i++) {
+    const wrt_type_desc *t = &d->types[i];
+    const uint8_t *results = t->types ? t->types + t->n_params : NULL;
+    if (!(ids[i] = wrt_engine_intern(e, t->n_params, t->types, t->n_results, results))) {
+      wrt_free(ids, d->n_types * sizeof *ids);
+      return NULL;
+    }
+  }
+  return ids;
+}
+
 static void info_free(wrt_module_info *mi) {
   const wrt_module_desc *d = mi->desc;
+  wrt_free(mi->type_ids, d->n_types * sizeof *mi->type_ids);
   for (uint32_t i = 0; mi->images && i < d->n_memories; i++)
     if (mi->images[i].fd >= 0)
       close(mi->images[i].fd);
@@ -169,7 +185,7 @@ static void info_free(wrt_module_info *mi) {
   wrt_free(mi, sizeof *mi);
 }
 
-static wrt_module_info *info_new(const wrt_engine *e, const wrt_module_desc *d) {
+static wrt_module_info *info_new(wrt_engine *e, const wrt_module_desc *d) {
   wrt_module_info *mi = wrt_calloc(1, sizeof *mi);
   if (!mi)
     return NULL;
@@ -191,20 +207,35 @@ static wrt_module_info *info_new(const wrt_engine *e, const wrt_module_desc *d) 
   }
   for (uint32_t i = d->n_table_imports; i < d->n_tables; i++)
     mi->keep_table[i] = mi->segments_static && table_keepable(d, i);
+  mi->type_ids = intern_all(e, d);
   return mi;
 }
 
-const wrt_module_info *wrt_engine_module_info(wrt_engine *e, const wrt_module_desc *d) {
-  wrt_module_info *found = NULL;
-  pthread_mutex_lock(&e->lock);
-  for (size_t i = 0; i < e->infos.n && !found; i++)
+/* Called with the engine's lock held. */
+static wrt_module_info *info_find(const wrt_engine *e, const wrt_module_desc *d) {
+  for (size_t i = 0; i < e->infos.n; i++)
     if (((wrt_module_info *)e->infos.v[i])->desc == d)
-      found = e->infos.v[i];
-  if (!found && (found = info_new(e, d)) && !wrt_ptrvec_push(&e->infos, found)) {
-    info_free(found);
-    found = NULL;
-  }
+      return e->infos.v[i];
+  return NULL;
+}
+
+/* The record is made outside the lock (interning takes it); two threads may
+** both make one, and the second to finish keeps the first's. */
+const wrt_module_info *wrt_engine_module_info(wrt_engine *e, const wrt_module_desc *d) {
+  pthread_mutex_lock(&e->lock);
+  wrt_module_info *found = info_find(e, d);
   pthread_mutex_unlock(&e->lock);
+  if (found)
+    return found;
+  wrt_module_info *made = info_new(e, d);
+  if (!made)
+    return NULL;
+  pthread_mutex_lock(&e->lock);
+  if (!(found = info_find(e, d)) && wrt_ptrvec_push(&e->infos, made))
+    found = made, made = NULL;
+  pthread_mutex_unlock(&e->lock);
+  if (made)
+    info_free(made);
   return found;
 }
 

@@ -129,6 +129,7 @@ typedef struct wrt_module_info {
   const wrt_module_desc *desc;
   bool segments_static; /* no active segment can trap or depends on imports */
   uint8_t *keep_table;  /* per table: a pooled slot may keep its initial elements */
+  uintptr_t *type_ids;  /* the module's types interned in the engine (NULL: not done) */
   wrt_image *images;    /* per memory (fd -1 where none) */
 } wrt_module_info;
 
