@@ -250,15 +250,16 @@ void wrt_store_set_max_wasm_stack(wrt_store *s, size_t bytes) {
 void wrt_store_free(wrt_store *s) {
   if (!s)
     return;
-  /* Newest first: pooled slots go back in the reverse of the order they were
-  ** taken, so the next store instantiating the same modules gets the same
-  ** slots, each table with the one it kept (alloc_pool.c). */
-  for (size_t i = s->instances.n; i-- > 0;)
-    wrt_instance_destroy(s->instances.v[i]);
+  /* Newest first, and an instance's memories and tables before the instance
+  ** slot itself: pooled slots go back in the reverse of the order they were
+  ** taken, and whoever takes an instance slot next (on any thread) finds the
+  ** table slots that kept its elements already free (alloc_pool.c). */
   for (size_t i = s->memories.n; i-- > 0;)
     wrt_memory_destroy(s->memories.v[i]);
   for (size_t i = s->tables.n; i-- > 0;)
     wrt_table_destroy(s->tables.v[i]);
+  for (size_t i = s->instances.n; i-- > 0;)
+    wrt_instance_destroy(s->instances.v[i]);
   for (size_t i = 0; i < s->globals.n; i++)
     wrt_free(s->globals.v[i], sizeof(wrt_global));
   for (size_t i = 0; i < s->host_funcs.n; i++)
