@@ -71,6 +71,18 @@ typedef struct cg_abi {
 #define CG_LC_ENUM(name, ...) CG_LC_##name,
 enum cg_libcall { WRT_LIBCALLS(CG_LC_ENUM) CG_LC_COUNT };
 
+/* Frames bigger than the runtime's stack margin, by function name, as the
+** back end reported them (targets without stack probes: unit.c). */
+typedef struct cg_frame_size {
+  char name[64];
+  uint64_t bytes;
+} cg_frame_size;
+
+typedef struct cg_frames {
+  cg_frame_size *v; /* malloc'd: it outlives the unit that found them */
+  size_t n, cap;
+} cg_frames;
+
 typedef struct cg_unit {
   const aotc_module *m;
   const cg_options *opt;
@@ -99,6 +111,12 @@ typedef struct cg_unit {
   /* Memory: every allocation of the unit comes from `arena` (see cg_alloc). */
   aotc_arena *arena;
   jmp_buf oom;
+  /* Targets without stack probes: the big frames the back end reports
+  ** (found), and those a previous pass found (known: their prologues check
+  ** that the whole frame fits above the stack limit). */
+  cg_frames *found;
+  const cg_frames *known;
+  bool backend_failed; /* the back end reported an error (message in diag) */
 } cg_unit;
 
 
@@ -203,6 +221,8 @@ LLVMValueRef cg_load(cg_func *f, LLVMTypeRef t, LLVMValueRef p, const char *name
 ** the engine's epoch has reached the store's deadline. Function entries and
 ** loop headers. */
 void cg_epoch_check(cg_func *f);
+/* The frame size a previous pass found for fn (0: not big, or not known). */
+uint64_t cg_known_frame(const cg_unit *u, LLVMValueRef fn);
 /* Sets up what the checks read (entry block; with --epoch-interruption). */
 void cg_epoch_prologue(cg_func *f);
 void cg_call_libcall(cg_func *f, enum cg_libcall lc, LLVMValueRef *args, unsigned n,

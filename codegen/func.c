@@ -274,6 +274,48 @@ static bool prologue(cg_func *f) {
   return true;
 }
 
+/*
+** Targets without stack probes, for a function whose frame an earlier pass
+** found bigger than the runtime's margin (unit.c): its symbol becomes a
+** wrapper with a small frame that checks the whole big frame (plus an eighth
+** and a page) fits above the stack limit, then calls the body, emitted into
+** an internal `NAME.body`. The check must come before the big frame exists:
+** the body's prologue may store into the far end of its frame (spills at -O0)
+** before any check of its own. Returns the function the body goes into.
+*/
+static LLVMValueRef big_frame_wrapper(cg_unit *u, uint32_t func_idx, uint64_t frame) {
+  LLVMValueRef fn = u->funcs[func_idx];
+  LLVMTypeRef ft = LLVMGlobalGetValueType(fn);
+  size_t len;
+  const char *nm = LLVMGetValueName2(fn, &len);
+  char *name = cg_alloc(u, len + 6, 1);
+  memcpy(name, nm, len);
+  memcpy(name + len, ".body", 6);
+  LLVMValueRef body = LLVMAddFunction(u->mod, name, ft);
+  cg_tramp_attrs(u, body);
+  LLVMSetLinkage(body, LLVMInternalLinkage);
+  LLVMSetVisibility(body, LLVMDefaultVisibility);
+  cg_func w = {.u = u, .fn = fn, .vmctx = LLVMGetParam(fn, 0), .func_idx = func_idx};
+  LLVMPositionBuilderAtEnd(u->b, LLVMAppendBasicBlockInContext(u->ctx, fn, "entry"));
+  LLVMValueRef limit_p = cg_load_invariant(&w, u->ptr, cg_vmctx_gep(&w, WRT_VMCTX_STACK_LIMIT * u->ptr_size), "");
+  LLVMValueRef limit = cg_load(&w, u->intptr, limit_p, "stack_limit");
+  LLVMTypeRef ov[1] = {u->ptr};
+  LLVMValueRef sp = cg_call_intrinsic(&w, "llvm.stacksave", ov, 1, NULL, 0);
+  LLVMValueRef spi = LLVMBuildPtrToInt(u->b, sp, u->intptr, "");
+  LLVMValueRef need = LLVMBuildAdd(u->b, limit, LLVMConstInt(u->intptr, frame + frame / 8 + 4096, 0), "");
+  cg_trap_if(&w, LLVMBuildICmp(u->b, LLVMIntULT, spi, need, ""), WRT_TRAP_STACK_EXHAUSTED);
+  unsigned n = LLVMCountParams(fn);
+  LLVMValueRef *args = cg_alloc(u, n, sizeof *args);
+  for (unsigned i = 0; i < n; i++)
+    args[i] = LLVMGetParam(fn, i);
+  LLVMValueRef r = LLVMBuildCall2(u->b, ft, body, args, n, "");
+  if (LLVMGetTypeKind(LLVMGetReturnType(ft)) == LLVMVoidTypeKind)
+    LLVMBuildRetVoid(u->b);
+  else
+    LLVMBuildRet(u->b, r);
+  return body;
+}
+
 bool cg_func_emit(cg_unit *u, uint32_t def_idx) {
   const aotc_module *m = u->m;
   aotc_arena_mark mark = aotc_arena_get_mark(u->arena);
@@ -283,6 +325,9 @@ bool cg_func_emit(cg_unit *u, uint32_t def_idx) {
   f.cap_frames = (size_t)f.code->max_depth + 2, f.frames = cg_scratch(&f, f.cap_frames, sizeof *f.frames);
   f.ft = aotc_func_type(m, f.func_idx);
   f.fn = u->funcs[f.func_idx];
+  uint64_t big = cg_known_frame(u, f.fn);
+  if (big)
+    f.fn = big_frame_wrapper(u, f.func_idx, big);
   f.vmctx = LLVMGetParam(f.fn, 0);
   LLVMPositionBuilderAtEnd(u->b, LLVMAppendBasicBlockInContext(u->ctx, f.fn, "entry"));
   aotc_reader_init(&f.r, m->bytes, f.code->body.off + f.code->body.len, u->diag);

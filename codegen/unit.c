@@ -159,12 +159,21 @@ static bool stack_probes(const cg_unit *u) {
   return u->arch == CG_ARCH_X86_64 || u->arch == CG_ARCH_AARCH64;
 }
 
+/* Frames above this many bytes are reported by the back end on targets
+** without stack probes: half the runtime's margin below the stack limit
+** (call.c's STACK_MARGIN), which smaller frames never leave. */
+#define BIG_FRAME "32768"
+
 static void add_fn_attrs(cg_unit *u, LLVMValueRef fn) {
   LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                           LLVMCreateStringAttribute(u->ctx, "frame-pointer", 13, "all", 3));
   if (stack_probes(u))
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                             LLVMCreateStringAttribute(u->ctx, "probe-stack", 11, "inline-asm", 10));
+  else
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateStringAttribute(u->ctx, "warn-stack-size", 15, BIG_FRAME,
+                                                      sizeof BIG_FRAME - 1));
   LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                           LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
   LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
@@ -250,9 +259,58 @@ static bool write_object(cg_unit *u, const char *path) {
   if (fp && fclose(fp) != 0)
     ok = false;
   LLVMDisposeMemoryBuffer(buf);
+  if (u->backend_failed)
+    return false; /* the diagnostic handler set the message */
   if (!ok)
     return aotc_diag_set(u->diag, AOTC_EIO, AOTC_NO_OFFSET, "cannot write %s", path);
   return true;
+}
+
+/* ------------------------------------------------------------ big frames */
+
+uint64_t cg_known_frame(const cg_unit *u, LLVMValueRef fn) {
+  size_t len;
+  const char *name = LLVMGetValueName2(fn, &len);
+  for (size_t i = 0; u->known && i < u->known->n; i++)
+    if (strlen(u->known->v[i].name) == len && !memcmp(u->known->v[i].name, name, len))
+      return u->known->v[i].bytes;
+  return 0;
+}
+
+/* The back end's "stack frame size (N) exceeds limit (M) in function 'F'"
+** (from the warn-stack-size attribute) becomes an entry of u->found; an
+** error fails the compilation with its text (without a handler LLVM would
+** print it and exit); warnings and remarks are dropped. */
+static void on_diagnostic(LLVMDiagnosticInfoRef di, void *ctx) {
+  cg_unit *u = ctx;
+  char *text = LLVMGetDiagInfoDescription(di);
+  if (LLVMGetDiagInfoSeverity(di) == LLVMDSError && !u->backend_failed) {
+    u->backend_failed = true;
+    aotc_diag_set(u->diag, AOTC_EINTERNAL, AOTC_NO_OFFSET, "code generation: %s",
+                  text ? text : "error");
+  }
+  unsigned long long bytes = 0;
+  char name[64];
+  const char *at = text ? strstr(text, "stack frame size (") : NULL;
+  size_t nlen;
+  /* A NAME.body is the body of a function already checked by its wrapper. */
+  if (at && u->found &&
+      sscanf(at, "stack frame size (%llu) exceeds limit (%*u) in function '%63[^']'", &bytes,
+             name) == 2 &&
+      !((nlen = strlen(name)) > 5 && !strcmp(name + nlen - 5, ".body"))) {
+    cg_frames *fr = u->found;
+    if (fr->n == fr->cap) {
+      size_t cap = fr->cap ? fr->cap * 2 : 8;
+      cg_frame_size *v = realloc(fr->v, cap * sizeof *v);
+      if (v)
+        fr->v = v, fr->cap = cap;
+    }
+    if (fr->n < fr->cap) {
+      memcpy(fr->v[fr->n].name, name, sizeof name);
+      fr->v[fr->n++].bytes = bytes;
+    }
+  }
+  LLVMDisposeMessage(text);
 }
 
 static void layout_init(cg_unit *u) {
@@ -315,8 +373,10 @@ static bool compile(cg_unit *u, const char *out_path) {
   return ok && write_object(u, out_path);
 }
 
-bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *out_path,
-                       aotc_diag *d) {
+/* One pass: a fresh unit (context, module, arena) compiling m. Frames the
+** back end reports as big go to found; known are those of an earlier pass. */
+static bool compile_pass(const aotc_module *m, const cg_options *o, const char *out_path,
+                         aotc_diag *d, const cg_frames *known, cg_frames *found) {
   /* On the heap: the unit changes between setjmp and a longjmp back to it. */
   cg_unit *u = calloc(1, sizeof *u);
   aotc_arena *arena = aotc_arena_new(o->fail_alloc_after);
@@ -326,12 +386,60 @@ bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *ou
     return aotc_diag_set(d, AOTC_ENOMEM, AOTC_NO_OFFSET, "out of memory");
   }
   u->m = m, u->opt = o, u->diag = d, u->arena = arena;
+  u->known = known, u->found = found;
   u->ctx = LLVMContextCreate();
+  LLVMContextSetDiagnosticHandler(u->ctx, on_diagnostic, u);
   u->mod = LLVMModuleCreateWithNameInContext(o->name, u->ctx);
   u->b = LLVMCreateBuilderInContext(u->ctx);
   bool ok = false;
   if (setjmp(u->oom) == 0)
     ok = compile(u, out_path);
   unit_free(u);
+  return ok;
+}
+
+/* Targets without stack probes: when the back end reports frames bigger
+** than the runtime's margin, the module is compiled again with those
+** frames checked in their prologues (func.c); rare, so the second pass costs
+** nothing for ordinary modules. Three passes at most: a check can only grow
+** a frame by a little, and the check allows for an eighth more. */
+bool cg_compile_object(const aotc_module *m, const cg_options *o, const char *out_path,
+                       aotc_diag *d) {
+  cg_frames known = {0}, found = {0};
+  bool ok = compile_pass(m, o, out_path, d, NULL, &found);
+  for (int pass = 1; ok && found.n > 0 && pass < 3; pass++) {
+    for (size_t i = 0; i < found.n; i++) { /* merge: known keeps the largest size per name */
+      size_t j = 0;
+      while (j < known.n && strcmp(known.v[j].name, found.v[i].name) != 0)
+        j++;
+      if (j == known.n) {
+        cg_frame_size *v = realloc(known.v, (known.n + 1) * sizeof *v);
+        if (!v) {
+          ok = aotc_diag_set(d, AOTC_ENOMEM, AOTC_NO_OFFSET, "out of memory");
+          break;
+        }
+        known.v = v, known.v[known.n++] = found.v[i];
+      } else if (found.v[i].bytes <= known.v[j].bytes + known.v[j].bytes / 8) {
+        continue; /* checked with enough slack already */
+      } else {
+        known.v[j].bytes = found.v[i].bytes;
+      }
+    }
+    found.n = 0;
+    ok = ok && compile_pass(m, o, out_path, d, &known, &found);
+    /* Frames found again within their checked size need no further pass. */
+    size_t left = 0;
+    for (size_t i = 0; i < found.n; i++) {
+      uint64_t k = 0;
+      for (size_t j = 0; j < known.n; j++)
+        if (!strcmp(known.v[j].name, found.v[i].name))
+          k = known.v[j].bytes;
+      if (found.v[i].bytes > k + k / 8)
+        found.v[left++] = found.v[i];
+    }
+    found.n = left;
+  }
+  free(known.v);
+  free(found.v);
   return ok;
 }
