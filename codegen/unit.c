@@ -77,6 +77,7 @@ static void init_targets(void) {
   LLVMInitializeAllTargets();
   LLVMInitializeAllTargetMCs();
   LLVMInitializeAllAsmPrinters();
+  LLVMInitializeAllAsmParsers(); /* inline asm with instructions (func.c epoch_load) */
 }
 
 void cg_init(void) {
