@@ -288,7 +288,7 @@ static void pool_memory_free(wrt_allocator *a, wrt_memory *m) {
   ** kernel refuse, drop the image and zero by hand: a later tenant must never
   ** see these bytes. */
   if (m->accessible && madvise(m->reserve, m->accessible, MADV_DONTNEED) != 0 &&
-      !wrt_memory_use_image(m, NULL))
+      !(m->image && wrt_memory_use_image(m, NULL)))
     memset(m->reserve, 0, m->accessible);
   slot_give(p, &p->free_mem, m->slot);
 }
