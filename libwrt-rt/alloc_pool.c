@@ -121,7 +121,8 @@ static bool pool_geometry(wrt_pool *p, size_t stack_bytes, wrt_diag *diag) {
   /* In 64-bit arithmetic: on 32-bit hosts the sum may exceed size_t. */
   uint64_t total = (uint64_t)l->instances * p->inst_stride +
                    (uint64_t)l->tables * p->table_stride +
-                   (uint64_t)l->fiber_stacks * p->stack_stride + (uint64_t)l->memories * p->mem_stride;
+                   (uint64_t)l->fiber_stacks * p->stack_stride +
+                   (uint64_t)l->memories * p->mem_stride;
   if (total > SIZE_MAX / 2) {
     wrt_diag_set(diag, WRT_ENOMEM, "pool region of %llu bytes exceeds the address space",
                  (unsigned long long)total);
@@ -153,7 +154,8 @@ static void free_fini(pool_free *f) {
 /* Pops a free slot index, preferring (within the top AFFINITY_DEPTH) one
 ** for which fits(p, index, want) holds; UINT32_MAX when none is left. */
 static uint32_t slot_take(wrt_pool *p, pool_free *f,
-                          bool (*fits)(const wrt_pool *, uint32_t, const void *), const void *want) {
+                          bool (*fits)(const wrt_pool *, uint32_t, const void *),
+                          const void *want) {
   pthread_mutex_lock(&p->lock);
   uint32_t i = UINT32_MAX;
   if (f->n) {
@@ -168,6 +170,18 @@ static uint32_t slot_take(wrt_pool *p, pool_free *f,
     f->n--;
   }
   pthread_mutex_unlock(&p->lock);
+  return i;
+}
+
+/* slot_take, or UINT32_MAX with diag naming the exhausted limit:
+** "all N <what> of the pool are in use (<limit>)". */
+static uint32_t slot_take_or_say(wrt_pool *p, pool_free *f,
+                                 bool (*fits)(const wrt_pool *, uint32_t, const void *),
+                                 const void *want, const char *what, const char *limit,
+                                 wrt_diag *diag) {
+  uint32_t i = slot_take(p, f, fits, want);
+  if (i == UINT32_MAX)
+    wrt_diag_set(diag, WRT_ENOMEM, "all %u %s of the pool are in use (%s)", f->cap, what, limit);
   return i;
 }
 
@@ -234,12 +248,10 @@ static void *pool_instance_alloc(wrt_allocator *a, size_t bytes, wrt_diag *diag)
                  bytes, p->lim.instance_bytes);
     return NULL;
   }
-  uint32_t i = slot_take(p, &p->free_inst, NULL, NULL);
-  if (i == UINT32_MAX) {
-    wrt_diag_set(diag, WRT_ENOMEM, "all %u instance slots of the pool are in use (instances)",
-                 p->lim.instances);
+  uint32_t i = slot_take_or_say(p, &p->free_inst, NULL, NULL, "instance slots", "instances",
+                                diag);
+  if (i == UINT32_MAX)
     return NULL;
-  }
   return p->inst_area + (size_t)i * p->inst_stride;
 }
 
@@ -255,15 +267,14 @@ static wrt_memory *pool_memory_alloc(wrt_allocator *a, uint64_t min, uint64_t li
   wrt_pool *p = pool_of(a);
   if (min > p->lim.memory_pages) {
     wrt_diag_set(diag, WRT_EINVAL, "memory needs %llu pages; pooled memories hold %llu "
-                 "(memory_pages)", (unsigned long long)min, (unsigned long long)p->lim.memory_pages);
+                 "(memory_pages)",
+                 (unsigned long long)min, (unsigned long long)p->lim.memory_pages);
     return NULL;
   }
-  uint32_t i = slot_take(p, &p->free_mem, memory_fits, want);
-  if (i == UINT32_MAX) {
-    wrt_diag_set(diag, WRT_ENOMEM, "all %u memory slots of the pool are in use (memories)",
-                 p->lim.memories);
+  uint32_t i = slot_take_or_say(p, &p->free_mem, memory_fits, want, "memory slots", "memories",
+                                diag);
+  if (i == UINT32_MAX)
     return NULL;
-  }
   wrt_memory *m = &p->mems[i];
   /* What the previous tenant left: its accessible size (zeroed, or back to
   ** the image) and the image mapped over the start (memory.c replaces it
@@ -301,12 +312,10 @@ static wrt_table *pool_table_alloc(wrt_allocator *a, uint32_t min, const wrt_tab
                  "(table_elements)", min, p->lim.table_elements);
     return NULL;
   }
-  uint32_t i = slot_take(p, &p->free_table, table_fits, want);
-  if (i == UINT32_MAX) {
-    wrt_diag_set(diag, WRT_ENOMEM, "all %u table slots of the pool are in use (tables)",
-                 p->lim.tables);
+  uint32_t i = slot_take_or_say(p, &p->free_table, table_fits, want, "table slots", "tables",
+                                diag);
+  if (i == UINT32_MAX)
     return NULL;
-  }
   wrt_table *t = &p->tables[i];
   /* What the previous tenant left: nulls, or its module's unwritten initial
   ** elements (table.c keeps them for the same module or clears them). */
@@ -346,12 +355,10 @@ static bool pool_stack_alloc(wrt_allocator *a, size_t bytes, wrt_stack *out, wrt
                  p->stack_stride - p->page);
     return false;
   }
-  uint32_t i = slot_take(p, &p->free_stack, NULL, NULL);
-  if (i == UINT32_MAX) {
-    wrt_diag_set(diag, WRT_ENOMEM, "all %u fiber stacks of the pool are in use (fiber_stacks)",
-                 p->lim.fiber_stacks);
+  uint32_t i = slot_take_or_say(p, &p->free_stack, NULL, NULL, "fiber stacks", "fiber_stacks",
+                                diag);
+  if (i == UINT32_MAX)
     return false;
-  }
   out->lo = p->stack_area + (size_t)i * p->stack_stride + p->page;
   out->hi = out->lo + (p->stack_stride - p->page);
   out->slot = i;

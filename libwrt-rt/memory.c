@@ -73,6 +73,14 @@ wrt_memory *wrt_memory_create(wrt_store *s, wrt_allocator *a, uint64_t min, uint
   m->max = max;
   m->has_max = has_max;
   m->is64 = is64;
+  /* The image first (also without one: pooled storage may still hold
+  ** another's), then the minimum size opened over it: fresh storage costs
+  ** one mapping and one mprotect. */
+  if (!wrt_memory_use_image(m, img)) {
+    wrt_diag_set(diag, WRT_ENOMEM, "cannot map the memory's image");
+    wrt_memory_destroy(m);
+    return NULL;
+  }
   if (!set_accessible(m, (size_t)(min * WRT_PAGE_SIZE)) || !wrt_ptrvec_push(&s->memories, m)) {
     wrt_diag_set(diag, WRT_ENOMEM, "cannot commit %llu pages of memory", (unsigned long long)min);
     wrt_memory_destroy(m);
@@ -80,11 +88,6 @@ wrt_memory *wrt_memory_create(wrt_store *s, wrt_allocator *a, uint64_t min, uint
   }
   m->pages = min;
   m->def.length = min * WRT_PAGE_SIZE;
-  /* Also without an image: pooled storage may still hold another's. */
-  if (!wrt_memory_use_image(m, img)) {
-    wrt_diag_set(diag, WRT_ENOMEM, "cannot map the memory's image");
-    return NULL; /* listed in the store, which frees it */
-  }
   return m;
 }
 
@@ -114,7 +117,7 @@ static bool replace_image(wrt_memory *m, const wrt_image *img) {
 bool wrt_memory_use_image(wrt_memory *m, const wrt_image *img) {
   if (m->image == img || m->moves) /* same module in a reused pool slot; or never images */
     return true;
-  if (img && NEVER(img->len > m->accessible))
+  if (img && NEVER(img->len > m->reserve_size))
     img = NULL; /* images lie within the minimum size: cannot happen */
   size_t bytes = m->accessible;
   return replace_image(m, img) && set_accessible(m, bytes);

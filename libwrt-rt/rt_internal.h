@@ -367,7 +367,8 @@ wrt_funcref *wrt_instance_func(const wrt_instance *inst, uint32_t func_idx);
 wrt_memory *wrt_memory_create(wrt_store *s, wrt_allocator *a, uint64_t min, uint64_t max,
                               bool has_max, bool is64, const wrt_image *img, wrt_diag *diag);
 /* Puts img (NULL: none, all zero) at the start of m's storage, before any
-** code has seen m, keeping its accessible size. Afterwards m->image == img
+** code has seen m, keeping its accessible size (the image lies within the
+** memory's minimum size, which the caller makes accessible). Afterwards m->image == img
 ** unless the storage moves (never imaged: the caller copies the segments).
 ** False when the host refuses the mappings (the memory is then unusable). */
 bool wrt_memory_use_image(wrt_memory *m, const wrt_image *img);
