@@ -193,8 +193,7 @@ static bool memory_fits(const wrt_pool *p, uint32_t i, const void *want) {
 }
 
 static bool table_fits(const wrt_pool *p, uint32_t i, const void *want) {
-  const wrt_table_key *k = want, *kept = &p->tables[i].kept;
-  return kept->desc == k->desc && kept->block == k->block && kept->idx == k->idx;
+  return wrt_table_holds(&p->tables[i], want);
 }
 
 static void slot_give(wrt_pool *p, pool_free *f, uint32_t i) {

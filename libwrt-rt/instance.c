@@ -245,9 +245,8 @@ static wrt_table_key table_key(const wrt_instance *inst, uint32_t i) {
 /* Whether table i is defined and already holds its initial elements, kept
 ** in its pooled slot from an earlier instance of the module in this slot. */
 static bool has_kept_elems(const wrt_instance *inst, uint32_t i) {
-  const wrt_table *t = inst->tables[i];
-  return i >= inst->desc->n_table_imports && t->kept.desc == inst->desc &&
-         t->kept.block == (const void *)inst && t->kept.idx == i;
+  wrt_table_key key = table_key(inst, i);
+  return i >= inst->desc->n_table_imports && wrt_table_holds(inst->tables[i], &key);
 }
 
 /* After the segments, before any code runs: the tables whose initial
@@ -360,10 +359,7 @@ static wrt_err init_active_elem(wrt_instance *inst, uint32_t i, wrt_diag *diag, 
   }
   for (uint32_t j = 0; j < e->n_items; j++) {
     wrt_raw v;
-    uint32_t f;
-    if (wrt_expr_ref_func(&e->items[j], &f) && f < inst->desc->n_funcs)
-      v.ref = wrt_instance_func(inst, f);
-    else if (!wrt_expr_eval(inst, &e->items[j], &v))
+    if (!wrt_expr_eval(inst, &e->items[j], &v))
       return wrt_diag_set(diag, WRT_EABI, "unsupported item %u of element segment %u", j, i);
     t->def.elems[off + j] = v.ref;
   }

@@ -130,20 +130,10 @@ static bool image_build(const wrt_module_desc *d, uint32_t mem, wrt_image *img) 
 
 /* Whether item expression e is ref.null or ref.func of a defined function. */
 static bool item_static(const wrt_module_desc *d, const wrt_expr *e) {
-  const uint8_t *p = e->bytes, *end = e->bytes + e->len;
-  if (!p || p == end)
-    return false;
-  if (*p == 0xd0) /* ref.null t */
+  uint32_t idx;
+  if (e->bytes && e->len && e->bytes[0] == 0xd0) /* ref.null t */
     return true;
-  if (*p++ != 0xd2) /* ref.func idx */
-    return false;
-  uint64_t idx = 0;
-  for (unsigned shift = 0; p < end && shift < 35; shift += 7) {
-    idx |= (uint64_t)(*p & 0x7f) << shift;
-    if (!(*p++ & 0x80))
-      return p < end && *p == 0x0b && idx >= d->n_func_imports && idx < d->n_funcs;
-  }
-  return false;
+  return wrt_expr_ref_func(e, &idx) && idx >= d->n_func_imports && idx < d->n_funcs;
 }
 
 /* Whether defined table t's initial elements can be kept (see the top). */

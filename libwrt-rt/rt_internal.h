@@ -388,6 +388,8 @@ uint32_t wrt_table_grow_by(wrt_table *t, uint32_t delta, void *init);
 ** (then the caller skips its segments); otherwise t is cleared of anything
 ** kept. */
 bool wrt_table_reuse(wrt_table *t, const wrt_table_key *key);
+/* Whether t holds key's initial elements (kept, or recorded by keep). */
+bool wrt_table_holds(const wrt_table *t, const wrt_table_key *key);
 /* Records that t now holds key's initial elements, unwritten. */
 void wrt_table_keep(wrt_table *t, const wrt_table_key *key);
 
@@ -427,7 +429,7 @@ void wrt_host_funcs_adopt(wrt_store *s, const wrt_module_desc *d, const uintptr_
 ** value is the same in every instance (no global.get, no ref.func) succeed. */
 bool wrt_expr_eval(const wrt_instance *inst, const wrt_expr *e, wrt_raw *out);
 /* Whether e is exactly `ref.func idx` (the common element item), with idx:
-** a fast path around wrt_expr_eval for large tables. */
+** wrt_expr_eval's fast path for large tables. */
 bool wrt_expr_ref_func(const wrt_expr *e, uint32_t *func_idx);
 
 /* ------------------------------------------------------------ calls and traps (call.c, signal.c) */

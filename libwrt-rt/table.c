@@ -70,12 +70,13 @@ void wrt_table_destroy(wrt_table *t) {
     t->alloc->ops->table_free(t->alloc, t);
 }
 
-static bool same_key(const wrt_table_key *a, const wrt_table_key *b) {
-  return a->desc == b->desc && a->block == b->block && a->idx == b->idx;
+bool wrt_table_holds(const wrt_table *t, const wrt_table_key *key) {
+  const wrt_table_key *k = &t->kept;
+  return k->desc && k->desc == key->desc && k->block == key->block && k->idx == key->idx;
 }
 
 bool wrt_table_reuse(wrt_table *t, const wrt_table_key *key) {
-  if (key && t->kept.desc && same_key(&t->kept, key) && ALWAYS(t->kept_size == t->def.size))
+  if (key && wrt_table_holds(t, key) && ALWAYS(t->kept_size == t->def.size))
     return true;
   if (t->kept_size) /* another module's initial elements: not for this one */
     memset(t->def.elems, 0, (size_t)t->kept_size * sizeof(void *));
