@@ -214,7 +214,6 @@ typedef struct aotc_code {
   uint64_t n_locals;     /* declared locals, params excluded */
   uint32_t max_depth;    /* deepest block nesting, from the structural scan */
   uint32_t max_stack;    /* deepest operand stack, from validation */
-  bool may_run_long;     /* has a loop or a call: without them a body runs in bounded time */
 } aotc_code;
 
 typedef struct aotc_custom {

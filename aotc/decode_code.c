@@ -15,13 +15,10 @@ typedef struct scan {
   aotc_decoder *dc;
   uint8_t *kinds;
   size_t cap, depth, max_depth;
-  bool may_run_long; /* a loop or a call seen */
 } scan;
 
 static bool scan_instr(scan *s, const aotc_instr *in, bool *done) {
   aotc_reader *r = &s->dc->r;
-  if (in->op == AOTC_OP_LOOP || aotc_opinfo_table[in->op].family == AOTC_FAM_CALL)
-    s->may_run_long = true;
   switch (in->op) {
   case AOTC_OP_BLOCK:
   case AOTC_OP_LOOP:
@@ -63,7 +60,7 @@ static bool scan_instr(scan *s, const aotc_instr *in, bool *done) {
 
 /* Scans to the final `end`. Returns false with "END opcode expected" when
 ** the range ends first. */
-static bool scan_to_end(aotc_decoder *dc, size_t *max_depth, bool *may_run_long, bool is_body) {
+static bool scan_to_end(aotc_decoder *dc, size_t *max_depth, bool is_body) {
   aotc_reader *r = &dc->r;
   aotc_arena_mark mark = aotc_arena_get_mark(dc->m->arena);
   scan s = {.dc = dc, .cap = 64};
@@ -81,7 +78,6 @@ static bool scan_to_end(aotc_decoder *dc, size_t *max_depth, bool *may_run_long,
     ok = aotc_instr_read(r, dc->features, &in) && scan_instr(&s, &in, &done);
   }
   *max_depth = s.max_depth;
-  *may_run_long = s.may_run_long;
   aotc_arena_reset(dc->m->arena, mark);
   return ok;
 }
@@ -89,8 +85,7 @@ static bool scan_to_end(aotc_decoder *dc, size_t *max_depth, bool *may_run_long,
 bool aotc_dec_const_expr(aotc_decoder *dc, aotc_slice *out) {
   size_t depth;
   out->off = dc->r.pos;
-  bool long_run;
-  if (!scan_to_end(dc, &depth, &long_run, false))
+  if (!scan_to_end(dc, &depth, false))
     return false;
   out->len = dc->r.pos - out->off;
   return true;
@@ -203,7 +198,7 @@ static bool read_body(aotc_decoder *dc, aotc_code *c) {
   bool ok = read_locals(dc, c);
   if (ok) {
     c->instr_off = r->pos;
-    ok = scan_to_end(dc, &depth, &c->may_run_long, true);
+    ok = scan_to_end(dc, &depth, true);
   }
   if (ok && r->pos != r->end)
     ok = aotc_diag_set(r->diag, AOTC_EMALFORMED, r->pos, "section size mismatch (bytes after "

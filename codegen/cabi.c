@@ -43,6 +43,9 @@ static void emit_wrapper(cg_unit *u, uint32_t func_idx) {
     args[i] = LLVMGetParam(fn, i);
   LLVMValueRef r = LLVMBuildCall2(u->b, u->func_types[ti], u->funcs[func_idx], args,
                                   1 + ft->n_params, "");
+  if (u->opt->epoch_interruption) /* loops inlined here would get no checks (epoch.c) */
+    LLVMAddCallSiteAttribute(r, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("noinline", 8), 0));
   for (uint32_t j = 0; j < ft->n_results; j++)
     LLVMBuildStore(u->b, LLVMBuildExtractValue(u->b, r, j, ""),
                    LLVMGetParam(fn, 1 + ft->n_params + j));

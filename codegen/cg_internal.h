@@ -143,9 +143,6 @@ typedef struct cg_func {
   const aotc_functype *ft;
   const aotc_code *code;
   LLVMValueRef fn, vmctx;
-  /* With epoch checks: an i64 alloca caching the store's deadline (loaded at
-  ** entry, refreshed by the epoch_interrupt libcall), and the epoch's address. */
-  LLVMValueRef deadline, epoch_ptr;
   aotc_reader r;
   /* Operand stack. */
   LLVMValueRef *vals;
@@ -217,14 +214,12 @@ LLVMValueRef cg_load_invariant(cg_func *f, LLVMTypeRef t, LLVMValueRef p, const 
 LLVMValueRef cg_load(cg_func *f, LLVMTypeRef t, LLVMValueRef p, const char *name);
 
 /* Calls a runtime libcall (never as a tail call); *out gets the result if non-NULL. */
-/* With --epoch-interruption: calls the epoch_interrupt libcall (cold) when
-** the engine's epoch has reached the store's deadline. Function entries and
-** loop headers. */
-void cg_epoch_check(cg_func *f);
+/* epoch.c (--epoch-interruption): marks fn as a Wasm function, which gets
+** checks; inserts the checks into the optimised module. */
+void cg_epoch_mark(cg_unit *u, LLVMValueRef fn);
+void cg_epoch_insert(cg_unit *u);
 /* The frame size a previous pass found for fn (0: not big, or not known). */
 uint64_t cg_known_frame(const cg_unit *u, LLVMValueRef fn);
-/* Sets up what the checks read (entry block; with --epoch-interruption). */
-void cg_epoch_prologue(cg_func *f);
 void cg_call_libcall(cg_func *f, enum cg_libcall lc, LLVMValueRef *args, unsigned n,
                      LLVMValueRef *out);
 

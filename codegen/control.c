@@ -136,7 +136,6 @@ static void open_block(cg_func *f, const aotc_instr *in) {
     add_incoming(f, fr->loop_phis, np);
     LLVMBuildBr(u->b, fr->header);
     LLVMPositionBuilderAtEnd(u->b, fr->header);
-    cg_epoch_check(f); /* every iteration passes here */
     f->n_vals -= np;
     for (uint32_t i = 0; i < np; i++)
       cg_push(f, fr->loop_phis[i]);

@@ -79,75 +79,6 @@ void cg_trap(cg_func *f, wrt_trap_code code) {
   LLVMBuildBr(f->u->b, trap_block(f, code));
 }
 
-/* In the entry block, before any check: the epoch's address, and the
-** store's deadline cached in a local (mem2reg makes it a register), so that
-** a loop checks with one load and one compare. A deadline that a host
-** function called from here moves later is picked up by the libcall (the
-** epoch is not due: it returns the new one); one moved earlier takes effect
-** at the next function entry. */
-void cg_epoch_prologue(cg_func *f) {
-  cg_unit *u = f->u;
-  f->epoch_ptr = cg_load_invariant(f, u->ptr, cg_vmctx_gep(f, WRT_VMCTX_EPOCH * u->ptr_size), "");
-  LLVMValueRef dp =
-      cg_load_invariant(f, u->ptr, cg_vmctx_gep(f, WRT_VMCTX_EPOCH_DEADLINE * u->ptr_size), "");
-  f->deadline = LLVMBuildAlloca(u->b, u->i64, "deadline");
-  LLVMBuildStore(u->b, cg_load(f, u->i64, dp, ""), f->deadline);
-}
-
-/* The engine's epoch, read afresh at every check: another thread bumps it,
-** and a loop without calls must see that. On 64-bit targets the read is a
-** one-instruction inline asm, which LLVM keeps in place, and which as an
-** access to inaccessible memory only does not clobber loads from Wasm memory
-** around it: a volatile load would, and those loads would no longer be
-** hoisted or merged (up to 20% slower loops). 32-bit targets use a volatile
-** load (a 64-bit asm read would take two registers). */
-static LLVMValueRef epoch_load(cg_func *f) {
-  cg_unit *u = f->u;
-  const char *insn = u->arch == CG_ARCH_X86_64    ? "movq ($1), $0"
-                     : u->arch == CG_ARCH_AARCH64 ? "ldr $0, [$1]"
-                     : u->arch == CG_ARCH_RISCV64 ? "ld $0, 0($1)"
-                                                  : NULL;
-  if (!insn) {
-    LLVMValueRef v = LLVMBuildLoad2(u->b, u->i64, f->epoch_ptr, "epoch");
-    LLVMSetVolatile(v, 1);
-    return v;
-  }
-  LLVMTypeRef ft = LLVMFunctionType(u->i64, &u->ptr, 1, false);
-  LLVMValueRef read = LLVMGetInlineAsm(ft, insn, strlen(insn), "=r,r", 4, true, false,
-                                       LLVMInlineAsmDialectATT, false);
-  LLVMValueRef v = LLVMBuildCall2(u->b, ft, read, &f->epoch_ptr, 1, "epoch");
-  /* memory(inaccessiblemem: readwrite), LLVM's encoding: ModRef (3) at the
-  ** second location (2 bits each). A write LLVM cannot move or merge, that
-  ** aliases no memory the code reads or writes. (memory(none) let LICM
-  ** hoist the read out of `loop br 0`: never interrupted.) */
-  LLVMAddCallSiteAttribute(v, LLVMAttributeFunctionIndex,
-                           LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("memory", 6), 3u << 2));
-  LLVMAddCallSiteAttribute(v, LLVMAttributeFunctionIndex,
-                           LLVMCreateEnumAttribute(u->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
-  return v;
-}
-
-void cg_epoch_check(cg_func *f) {
-  cg_unit *u = f->u;
-  if (!u->opt->epoch_interruption || !f->deadline)
-    return;
-  LLVMValueRef epoch = epoch_load(f);
-  LLVMValueRef due =
-      LLVMBuildICmp(u->b, LLVMIntUGE, epoch, cg_load(f, u->i64, f->deadline, "deadline"), "");
-  LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(u->ctx, f->fn, "epoch");
-  LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(u->ctx, f->fn, "epoch_ok");
-  LLVMValueRef br = LLVMBuildCondBr(u->b, due, slow, cont);
-  LLVMValueRef w[3] = {LLVMMDStringInContext(u->ctx, "branch_weights", 14), cg_const_i32(u, 1),
-                       cg_const_i32(u, 2000)};
-  LLVMSetMetadata(br, LLVMGetMDKindIDInContext(u->ctx, "prof", 4), LLVMMDNodeInContext(u->ctx, w, 3));
-  LLVMPositionBuilderAtEnd(u->b, slow);
-  LLVMValueRef next;
-  cg_call_libcall(f, CG_LC_epoch_interrupt, (LLVMValueRef[]){f->vmctx}, 1, &next);
-  LLVMBuildStore(u->b, next, f->deadline);
-  LLVMBuildBr(u->b, cont);
-  LLVMPositionBuilderAtEnd(u->b, cont);
-}
-
 LLVMValueRef cg_call_intrinsic(cg_func *f, const char *name, LLVMTypeRef *overloads, unsigned n_ov,
                                LLVMValueRef *args, unsigned n_args) {
   unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
@@ -281,8 +212,6 @@ static bool prologue(cg_func *f) {
       f->local_types[k++] = c->decls[d].type;
   for (uint32_t i = 0; i < n; i++)
     f->locals[i] = LLVMBuildAlloca(u->b, cg_valtype(u, f->local_types[i]), "");
-  if (u->opt->epoch_interruption)
-    cg_epoch_prologue(f);
   /* spec: call stack exhaustion traps. The limit word belongs to the store.
   ** The SP here is below the whole frame, and the check comes before any
   ** store into it; a frame too big for the stack left is caught by stack
@@ -293,9 +222,6 @@ static bool prologue(cg_func *f) {
   LLVMValueRef sp = cg_call_intrinsic(f, "llvm.stacksave", ov, 1, NULL, 0);
   LLVMValueRef spi = LLVMBuildPtrToInt(u->b, sp, u->intptr, "");
   cg_trap_if(f, LLVMBuildICmp(u->b, LLVMIntULT, spi, limit, ""), WRT_TRAP_STACK_EXHAUSTED);
-  /* A body without loops and calls ends in bounded time: no check needed. */
-  if (f->code->may_run_long)
-    cg_epoch_check(f);
   for (uint32_t i = 0; i < n; i++) {
     LLVMValueRef v = i < f->ft->n_params ? LLVMGetParam(f->fn, i + 1)
                                          : LLVMConstNull(cg_valtype(u, f->local_types[i]));
@@ -323,6 +249,7 @@ static LLVMValueRef big_frame_wrapper(cg_unit *u, uint32_t func_idx, uint64_t fr
   memcpy(name + len, ".body", 6);
   LLVMValueRef body = LLVMAddFunction(u->mod, name, ft);
   cg_tramp_attrs(u, body);
+  cg_epoch_mark(u, body);
   LLVMSetLinkage(body, LLVMInternalLinkage);
   LLVMSetVisibility(body, LLVMDefaultVisibility);
   cg_func w = {.u = u, .fn = fn, .vmctx = LLVMGetParam(fn, 0), .func_idx = func_idx};

@@ -77,7 +77,6 @@ static void init_targets(void) {
   LLVMInitializeAllTargets();
   LLVMInitializeAllTargetMCs();
   LLVMInitializeAllAsmPrinters();
-  LLVMInitializeAllAsmParsers(); /* inline asm with instructions (func.c epoch_load) */
 }
 
 void cg_init(void) {
@@ -198,6 +197,7 @@ static bool declare_funcs(cg_unit *u) {
     LLVMSetVisibility(fn, LLVMHiddenVisibility);
     LLVMSetSection(fn, "wrt_text");
     add_fn_attrs(u, fn);
+    cg_epoch_mark(u, fn);
     /* The RISC-V C ABI has 32-bit results sign-extended by the callee, and C
     ** callers rely on it: typed header calls (--header) are C calls. */
     const aotc_functype *ft = &m->types[m->func_types[i]];
@@ -369,6 +369,10 @@ static bool compile(cg_unit *u, const char *out_path) {
   if (ok)
     progress(u, "optimize", 0, 1);
   ok = ok && run_passes(u);
+  if (ok && o->epoch_interruption) {
+    cg_epoch_insert(u);
+    ok = verify(u);
+  }
   if (ok)
     progress(u, "emit", 0, 1);
   return ok && write_object(u, out_path);

@@ -169,8 +169,7 @@ static wrt_instance *instance_alloc(wrt_store *s, const wrt_module_desc *d, wrt_
   void **hdr = (void **)(void *)inst->vmctx;
   hdr[WRT_VMCTX_STACK_LIMIT] = &s->stack_limit;
   hdr[WRT_VMCTX_INSTANCE] = inst;
-  hdr[WRT_VMCTX_EPOCH] = (void *)(uintptr_t)&s->engine->epoch; /* code reads the u64 */
-  hdr[WRT_VMCTX_EPOCH_DEADLINE] = &s->epoch_deadline;
+  hdr[WRT_VMCTX_EPOCH_DUE] = (void *)(uintptr_t)&s->epoch_due; /* code reads the u32 */
   return inst;
 }
 

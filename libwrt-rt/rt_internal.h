@@ -22,7 +22,7 @@ noreturn void wrt_rt_trap(void *vmctx, uint32_t code, uint32_t func_idx);
 
 /* Referenced by every compiled object (WRT_ABI_SYMBOL): a runtime of another
 ** ABI version fails at link time. */
-extern const int wrt_abi_v3;
+extern const int wrt_abi_v4;
 
 /* SQLite-style guards for impossible-but-survivable states: the condition is
 ** asserted in debug builds and evaluated (and survived) in release builds. */
@@ -108,7 +108,11 @@ struct wrt_engine {
   bool images_on;              /* map copy-on-write memory images (module_info.c) */
   size_t fiber_stack_bytes;    /* usable bytes of each fiber stack */
   bool epoch_required;         /* refuse modules compiled without epoch checks */
-  _Atomic uint64_t epoch;      /* wrt_engine_increment_epoch; compiled code reads it */
+  _Atomic uint64_t epoch;      /* wrt_engine_increment_epoch */
+  /* The stores that have had a deadline, and their deadlines and due flags:
+  ** changed only under epoch_lock (store.c, "epochs"). */
+  pthread_mutex_t epoch_lock;
+  struct wrt_store *epoch_stores;
   wrt_ptrvec infos;            /* wrt_module_info *, under lock */
 };
 
@@ -236,7 +240,13 @@ wrt_pool_limits wrt_pool_limits_defaults(wrt_pool_limits lim);
 struct wrt_store {
   wrt_engine *engine;
   uintptr_t stack_limit; /* every vmctx's WRT_VMCTX_STACK_LIMIT slot points here; 0 outside calls */
-  uint64_t epoch_deadline; /* every vmctx's WRT_VMCTX_EPOCH_DEADLINE slot points here */
+  /* Epochs (store.c): the deadline, and its flag, nonzero while the engine's
+  ** epoch is at or past it (every vmctx's WRT_VMCTX_EPOCH_DUE slot points
+  ** there; compiled code reads it). On the engine's list once a deadline is
+  ** set; both change under the engine's epoch_lock. */
+  uint64_t epoch_deadline;
+  _Atomic uint32_t epoch_due;
+  struct wrt_store **epoch_link, *epoch_next; /* epoch_link: the pointer to this store */
   uint64_t epoch_yield;    /* 0: trap at the deadline; else on a fiber suspend, then extend by this */
   size_t max_wasm_stack;
   wrt_ptrvec instances, memories, tables, globals, host_funcs, externrefs;

@@ -12,10 +12,10 @@
 
 #include "rt_internal.h"
 
-#if WRT_ABI_VERSION != 3
-#error "rename wrt_abi_v3 to match WRT_ABI_SYMBOL"
+#if WRT_ABI_VERSION != 4
+#error "rename wrt_abi_v4 to match WRT_ABI_SYMBOL"
 #endif
-const int wrt_abi_v3 = WRT_ABI_VERSION;
+const int wrt_abi_v4 = WRT_ABI_VERSION;
 
 /* The runtime's layouts must be the ones wrt_abi.h computes for this host. */
 _Static_assert(sizeof(wrt_raw) == 16, "wrt_raw is a 16-byte slot");
@@ -126,10 +126,17 @@ wrt_engine *wrt_engine_new_with(const wrt_engine_config *c, wrt_diag *diag) {
     wrt_diag_set(diag, WRT_ENOMEM, "cannot create the engine's lock");
     return NULL;
   }
+  if (pthread_mutex_init(&e->epoch_lock, NULL) != 0) {
+    pthread_mutex_destroy(&e->lock);
+    wrt_free(e, sizeof *e);
+    wrt_diag_set(diag, WRT_ENOMEM, "cannot create the engine's lock");
+    return NULL;
+  }
   e->images_on = !c || !c->copy_data_segments;
   e->fiber_stack_bytes = fiber_stack_bytes(c);
   e->epoch_required = c && c->epoch_interruption;
   if (!(e->alloc = allocator_new(c, diag))) {
+    pthread_mutex_destroy(&e->epoch_lock);
     pthread_mutex_destroy(&e->lock);
     wrt_free(e, sizeof *e);
     return NULL;
@@ -154,6 +161,7 @@ void wrt_engine_free(wrt_engine *e) {
   wrt_free(e->slots, e->cap * sizeof *e->slots);
   e->alloc->ops->destroy(e->alloc);
   wrt_engine_infos_free(e);
+  pthread_mutex_destroy(&e->epoch_lock);
   pthread_mutex_destroy(&e->lock);
   wrt_free(e, sizeof *e);
 }
@@ -247,9 +255,12 @@ void wrt_store_set_max_wasm_stack(wrt_store *s, size_t bytes) {
   s->max_wasm_stack = bytes;
 }
 
+static void epoch_unlink(wrt_store *s);
+
 void wrt_store_free(wrt_store *s) {
   if (!s)
     return;
+  epoch_unlink(s);
   /* Newest first, and an instance's memories and tables before the instance
   ** slot itself: pooled slots go back in the reverse of the order they were
   ** taken, and whoever takes an instance slot next (on any thread) finds the
@@ -278,8 +289,23 @@ void wrt_store_free(wrt_store *s) {
 
 /* ------------------------------------------------------------ epochs */
 
+/*
+** Compiled code checks one flag per store (epoch_due), not the epoch against
+** the deadline: a load and a branch, one register. The flag follows
+** "epoch >= deadline": the increment sets it on every listed store whose
+** deadline it reaches; a new deadline sets or clears it. Both happen under
+** the engine's epoch_lock, so that no increment and deadline change can
+** interleave to lose a due flag. A store joins the list with its first
+** deadline and leaves it when freed.
+*/
+
 void wrt_engine_increment_epoch(wrt_engine *e) {
-  atomic_fetch_add_explicit(&e->epoch, 1, memory_order_relaxed);
+  pthread_mutex_lock(&e->epoch_lock);
+  uint64_t now = atomic_fetch_add_explicit(&e->epoch, 1, memory_order_relaxed) + 1;
+  for (wrt_store *s = e->epoch_stores; s; s = s->epoch_next)
+    if (now >= s->epoch_deadline)
+      atomic_store_explicit(&s->epoch_due, 1, memory_order_relaxed);
+  pthread_mutex_unlock(&e->epoch_lock);
 }
 
 uint64_t wrt_engine_epoch(const wrt_engine *e) {
@@ -287,26 +313,43 @@ uint64_t wrt_engine_epoch(const wrt_engine *e) {
 }
 
 void wrt_store_set_epoch_deadline(wrt_store *s, uint64_t ticks) {
-  uint64_t now = wrt_engine_epoch(s->engine);
+  wrt_engine *e = s->engine;
+  pthread_mutex_lock(&e->epoch_lock);
+  if (!s->epoch_link) {
+    s->epoch_next = e->epoch_stores;
+    if (s->epoch_next)
+      s->epoch_next->epoch_link = &s->epoch_next;
+    s->epoch_link = &e->epoch_stores;
+    e->epoch_stores = s;
+  }
+  uint64_t now = wrt_engine_epoch(e);
   s->epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+  atomic_store_explicit(&s->epoch_due, now >= s->epoch_deadline, memory_order_relaxed);
+  pthread_mutex_unlock(&e->epoch_lock);
+}
+
+static void epoch_unlink(wrt_store *s) {
+  if (!s->epoch_link)
+    return;
+  pthread_mutex_lock(&s->engine->epoch_lock);
+  *s->epoch_link = s->epoch_next;
+  if (s->epoch_next)
+    s->epoch_next->epoch_link = s->epoch_link;
+  pthread_mutex_unlock(&s->engine->epoch_lock);
 }
 
 void wrt_store_epoch_deadline_yield(wrt_store *s, uint64_t ticks) {
   s->epoch_yield = ticks;
 }
 
-/* Compiled code calls this once the epoch has reached the deadline it
-** cached: if the store's deadline has moved past the epoch since, nothing
-** is due; on a fiber with yielding on, suspend, and once resumed run on with
-** a new deadline; otherwise trap ("interrupted"). Returns the deadline the
-** code caches from now on. */
-uint64_t wrt_rt_epoch_interrupt(void *vmctx) {
+/* Compiled code calls this when it finds the store's flag set: on a fiber
+** with yielding on, suspend, and once resumed run on with a new deadline;
+** otherwise trap ("interrupted"). */
+void wrt_rt_epoch_interrupt(void *vmctx) {
   wrt_store *s = wrt_vmctx_instance(vmctx)->store;
-  if (wrt_engine_epoch(s->engine) < s->epoch_deadline)
-    return s->epoch_deadline;
   if (s->epoch_yield && wrt_fiber_self() && wrt_fiber_suspend() == WRT_OK) {
     wrt_store_set_epoch_deadline(s, s->epoch_yield);
-    return s->epoch_deadline;
+    return;
   }
   wrt_libcall_trap(vmctx, WRT_TRAP_INTERRUPTED, __builtin_return_address(0));
 }

@@ -16,8 +16,8 @@
 /* Bumped on any change to this file's layouts. Objects reference the symbol
 ** WRT_ABI_SYMBOL so that linking against a runtime of another version fails
 ** at link time; the descriptor also carries the number. */
-#define WRT_ABI_VERSION 3
-#define WRT_ABI_SYMBOL "wrt_abi_v3"
+#define WRT_ABI_VERSION 4
+#define WRT_ABI_SYMBOL "wrt_abi_v4"
 
 /* ------------------------------------------------------------ values */
 
@@ -154,11 +154,10 @@ typedef wrt_raw wrt_global_def;
   X(STACK_LIMIT) /* -> uintptr_t: the lowest SP compiled code may use (the store's, updated by      \
                     wrt_call); checked in prologues */                                             \
   X(INSTANCE)    /* the runtime's wrt_instance */                                                  \
-  X(EPOCH)       /* -> uint64_t: the engine's epoch (any thread increments it) */                   \
-  X(EPOCH_DEADLINE) /* -> uint64_t: the store's deadline; with --epoch-interruption, code reads  \
-                       it at function entry and calls the epoch_interrupt libcall (which returns   \
-                       the deadline to use from then on) at function entries and loop headers     \
-                       once EPOCH >= that deadline */
+  X(EPOCH_DUE)   /* -> uint32_t: the store's flag, nonzero once the engine's epoch has reached    \
+                    the store's deadline (the runtime sets and clears it); code compiled with      \
+                    --epoch-interruption reads it at loop headers and function entries and then   \
+                    calls the epoch_interrupt libcall */
 #define WRT_VMCTX_SLOT_ENUM(name) WRT_VMCTX_##name,
 enum { WRT_VMCTX_HEADER(WRT_VMCTX_SLOT_ENUM) WRT_VMCTX_HEADER_SLOTS };
 
@@ -361,7 +360,7 @@ WRT_DECLARE_STRUCT(wrt_module_desc);
   X(elem_drop, VOID, (PTR, vmctx), (U32, elem_idx))                                                \
   X(table_set, VOID, (PTR, vmctx), (U32, table_idx), (U32, idx), (PTR, val))                       \
   X(host_call, VOID, (PTR, host_ctx), (PTR, args_results))                                        \
-  X(epoch_interrupt, U64, (PTR, vmctx))
+  X(epoch_interrupt, VOID, (PTR, vmctx))
 
 /* Helpers for the lists: the C type of a kind, and MAP(M, a, b, ...) =
 ** M(a), M(b), ... for up to 8 arguments. */

@@ -467,18 +467,21 @@ void wrt_store_set_max_wasm_stack(wrt_store *s, size_t bytes);
 
 /*
 ** Epoch interruption: code compiled with `wasm2obj --epoch-interruption`
-** compares the engine's epoch (a counter) with its store's deadline at every
-** function entry and loop header. Once the epoch reaches the deadline the
-** code traps with WRT_TRAP_INTERRUPTED ("interrupted"), or, when the store
-** yields and the code runs on a fiber, suspends the fiber (wrt_fiber_resume
-** returns as for any suspension) and runs on with the deadline moved that
-** many ticks past the epoch when resumed. A typical embedder bumps the epoch
+** checks at every loop header and at the entry of every function that calls
+** out whether the engine's epoch (a counter) has reached its store's
+** deadline. Once it has, the code traps with WRT_TRAP_INTERRUPTED
+** ("interrupted"), or, when the store yields and the code runs on a fiber,
+** suspends the fiber (wrt_fiber_resume returns as for any suspension) and
+** runs on with the deadline moved that many ticks past the epoch when
+** resumed. A typical embedder bumps the epoch
 ** from a timer thread: deadline N = stop after N to N+1 ticks. Code compiled
 ** without the flag never checks (the descriptor records which; see
-** wrt_engine_config.epoch_interruption). The checks cost a load and a
-** compare each (docs/USING.md has the measured overhead).
+** wrt_engine_config.epoch_interruption). A check is a load and a branch:
+** the runtime keeps a flag per store that says whether its deadline has
+** come (docs/USING.md has the measured overhead).
 */
-/* Any thread, any time. */
+/* Any thread, any time, except from a signal handler: it takes the engine's
+** epoch lock and flags the stores whose deadline it reaches. */
 void wrt_engine_increment_epoch(wrt_engine *e);
 uint64_t wrt_engine_epoch(const wrt_engine *e);
 /* The deadline: `ticks` past the engine's current epoch (UINT64_MAX: none,

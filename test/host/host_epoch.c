@@ -18,6 +18,7 @@ extern const wrt_module_desc epoch__module;
 
 typedef struct bumper {
   wrt_engine *e;
+  const char *name; /* the function called */
   int ms;
   atomic_bool stopped; /* set by the test once the call returned */
 } bumper;
@@ -32,27 +33,29 @@ static void *bump_later(void *arg) {
   for (int i = 0; i < 1000 && !atomic_load(&b->stopped); i++)
     nanosleep(&tick, NULL);
   if (!atomic_load(&b->stopped)) {
-    fprintf(stderr, "FAIL epoch_stops_infinite_loop: not interrupted within 10 s\n");
+    fprintf(stderr, "FAIL: %s() not interrupted within 10 s\n", b->name);
     _exit(1);
   }
   return NULL;
 }
 
-/* spin() loops forever: a bump from another thread 50 ms later stops it. */
-static void epoch_stops_infinite_loop(void) {
+/* `name`(args) runs far longer than the test: a bump from another thread
+** 50 ms after the call starts stops it. */
+static void stopped_by_bump(const char *name, const wrt_val *args, size_t n_args, size_t n_results) {
   host_env h;
   if (!host_env_init(&h))
     goto done;
-  wrt_func *spin = host_func(host_inst(&h, &epoch__module), "spin");
+  wrt_func *spin = host_func(host_inst(&h, &epoch__module), name);
   if (!spin)
     goto done;
   wrt_store_set_epoch_deadline(h.s, 1);
-  bumper b = {h.e, 50, false};
+  bumper b = {h.e, name, 50, false};
   pthread_t th;
   if (!T_EQ_U64(pthread_create(&th, NULL, bump_later, &b), 0))
     goto done;
   wrt_trap trap;
-  T_EQ_U64(wrt_call(h.s, spin, NULL, 0, NULL, 0, &trap), WRT_ETRAP);
+  wrt_val res;
+  T_EQ_U64(wrt_call(h.s, spin, args, n_args, &res, n_results, &trap), WRT_ETRAP);
   atomic_store(&b.stopped, true);
   pthread_join(th, NULL);
   T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
@@ -61,10 +64,26 @@ done:
   host_env_fini(&h);
 }
 
-/* A deadline already passed traps at the first check (the entry of a
-** function with a loop); a function without loops and calls has no check
-** (it ends in bounded time); without a deadline nothing is interrupted
-** however far the epoch moves. */
+/* spin() loops forever (a loop header check). */
+static void epoch_stops_infinite_loop(void) {
+  stopped_by_bump("spin", NULL, 0, 0);
+}
+
+/* fib(60) recurses for hours without a loop (function entry checks). */
+static void epoch_stops_recursion(void) {
+  stopped_by_bump("fib", (wrt_val[]){WRT_I32_VAL(60)}, 1, 1);
+}
+
+/* scribble() stores 2^40 bytes in a loop the optimiser unrolls (the checks
+** go into the optimised code: one per unrolled step). */
+static void epoch_stops_optimised_loop(void) {
+  stopped_by_bump("scribble", NULL, 0, 0);
+}
+
+/* A deadline already passed traps at the first check (count's loop header);
+** a function without loops and calls has no check (it ends in bounded time);
+** without a deadline nothing is interrupted however far the epoch moves; a
+** deadline two ticks away is due at the second bump, not the first. */
 static void epoch_deadlines(void) {
   host_env h;
   wrt_instance *inst = host_env_init(&h) ? host_inst(&h, &epoch__module) : NULL;
@@ -80,12 +99,21 @@ static void epoch_deadlines(void) {
   T_EQ_U64(wrt_call(h.s, host_func(inst, "count"), (wrt_val[]){WRT_I32_VAL(0)}, 1, &res, 1, &trap),
            WRT_ETRAP);
   T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
-  T_EQ_U64(trap.func_idx, 1); /* count: the check at its entry */
+  T_EQ_U64(trap.func_idx, 1); /* count: the check at its loop header */
   T_EQ_U64(host_call1(&h, inst, "leaf", NULL, 0, WRT_I32).of.i32, 5); /* no check */
   wrt_store_set_epoch_deadline(h.s, 10);
   T_EQ_U64(host_call1(&h, inst, "leaf", NULL, 0, WRT_I32).of.i32, 5);
   wrt_store_set_epoch_deadline(h.s, UINT64_MAX);
   T_EQ_U64(wrt_engine_epoch(h.e), 5);
+  wrt_store_set_epoch_deadline(h.s, 2);
+  wrt_engine_increment_epoch(h.e);
+  T_EQ_U64(host_call1(&h, inst, "count", (wrt_val[]){WRT_I32_VAL(1000)}, 1, WRT_I32).of.i32, 1000);
+  wrt_engine_increment_epoch(h.e);
+  T_EQ_U64(wrt_call(h.s, host_func(inst, "count"), (wrt_val[]){WRT_I32_VAL(1000)}, 1, &res, 1, &trap),
+           WRT_ETRAP);
+  T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
+  wrt_store_set_epoch_deadline(h.s, 1); /* a new deadline clears the due flag */
+  T_EQ_U64(host_call1(&h, inst, "count", (wrt_val[]){WRT_I32_VAL(1000)}, 1, WRT_I32).of.i32, 1000);
 done:
   host_env_fini(&h);
 }
@@ -136,6 +164,8 @@ static void epoch_required(void) {
 
 const t_case host_epoch_cases[] = {
     {"epoch_stops_infinite_loop", epoch_stops_infinite_loop},
+    {"epoch_stops_recursion", epoch_stops_recursion},
+    {"epoch_stops_optimised_loop", epoch_stops_optimised_loop},
     {"epoch_deadlines", epoch_deadlines},
     {"epoch_yields_on_fiber", epoch_yields_on_fiber},
     {"epoch_required", epoch_required},

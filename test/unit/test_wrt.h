@@ -14,7 +14,7 @@
 
 /* The libcalls, as compiled code declares them (from the one list). */
 WRT_LIBCALLS(WRT_LIBCALL_PROTOTYPE)
-extern const int wrt_abi_v3;
+extern const int wrt_abi_v4;
 
 /* Fault tests need the runtime's own SIGSEGV handling, which sanitizers
 ** replace; under ASan they are skipped (STYLE.md §10). */

@@ -10,8 +10,8 @@
 #include "test_wrt.h"
 
 static void abi_symbol(void) {
-  T_EQ_STR(WRT_ABI_SYMBOL, "wrt_abi_v3");
-  T_EQ_U64(wrt_abi_v3, WRT_ABI_VERSION);
+  T_EQ_STR(WRT_ABI_SYMBOL, "wrt_abi_v4");
+  T_EQ_U64(wrt_abi_v4, WRT_ABI_VERSION);
 }
 
 static void trap_strings(void) {

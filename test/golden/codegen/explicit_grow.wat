@@ -25,7 +25,7 @@
                	movq	(%rdi), %rax
                	cmpq	%rsp, (%rax)
                	ja	0x72 <e__func0+0x72>
-               	movq	0x20(%rbx), %r12
+               	movq	0x18(%rbx), %r12
                	movl	%esi, %r15d
                	leaq	0x4(%r15), %r13
                	cmpq	0x8(%r12), %r13

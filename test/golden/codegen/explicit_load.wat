@@ -14,7 +14,7 @@
                	movq	(%rdi), %rax
                	cmpq	%rsp, (%rax)
                	ja	0x25 <e__func0+0x25>
-               	movq	0x20(%rdi), %rax
+               	movq	0x18(%rdi), %rax
                	movl	%esi, %ecx
                	leaq	0xc(%rcx), %rdx
                	cmpq	0x8(%rax), %rdx

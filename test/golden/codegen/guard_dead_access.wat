@@ -19,7 +19,7 @@
                	movq	(%rdi), %rax
                	cmpq	%rsp, (%rax)
                	ja	0x2d <g__func0+0x2d>
-               	movq	0x20(%rdi), %rax
+               	movq	0x18(%rdi), %rax
                	movq	(%rax), %rax
                	movl	%esi, %ecx
                	movl	$0x1, 0x8(%rax,%rcx)

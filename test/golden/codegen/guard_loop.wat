@@ -24,7 +24,7 @@
                	ja	0x6f <g__func0+0x6f>
                	testl	%edx, %edx
                	je	0x25 <g__func0+0x25>
-               	movq	0x20(%rdi), %rax
+               	movq	0x18(%rdi), %rax
                	movq	(%rax), %rcx
                	movl	%edx, %edi
                	andl	$0x3, %edi
