@@ -218,6 +218,11 @@ LLVMValueRef cg_load(cg_func *f, LLVMTypeRef t, LLVMValueRef p, const char *name
 ** checks; inserts the checks into the optimised module. */
 void cg_epoch_mark(cg_unit *u, LLVMValueRef fn);
 void cg_epoch_insert(cg_unit *u);
+/* The phis of `to` take what came from `from` from `via` instead. */
+void cg_retarget_phis(cg_unit *u, LLVMBasicBlockRef to, LLVMBasicBlockRef from, LLVMBasicBlockRef via);
+/* epoch_version.c: versions fn's short counted single-block loops; the
+** check-free copies, which get no check, go to *unchecked (returns how many). */
+uint32_t cg_epoch_version(cg_unit *u, LLVMValueRef fn, LLVMBasicBlockRef **unchecked);
 /* The frame size a previous pass found for fn (0: not big, or not known). */
 uint64_t cg_known_frame(const cg_unit *u, LLVMValueRef fn);
 void cg_call_libcall(cg_func *f, enum cg_libcall lc, LLVMValueRef *args, unsigned n,

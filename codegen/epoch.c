@@ -4,15 +4,16 @@
 ** cost at run time. A check in the IR the optimiser sees is an opaque read
 ** in every loop, which stops unrolling, vectorisation and the hoisting of
 ** loads: 8-22% on the bench kernels when the checks went in with the Wasm
-** code, against 0-10% (one outlier near 20%, docs/USING.md) placed here.
+** code, against 0-5% placed here (docs/USING.md).
 **
-** Where: at the top of every block that a retreating edge of the control-
+** Where: at the end of every block that a retreating edge of the control-
 ** flow graph enters (a depth-first search from the entry: every cycle has
 ** such an edge, irreducible ones too), which after optimisation is the
 ** header of each loop the optimiser left (an unrolled loop checks once per
-** unrolled step); and at the entry of a function that calls anything but an
-** intrinsic or a libcall (recursion: a cycle through calls passes an entry).
-** A body with neither runs in bounded time.
+** unrolled step), except the check-free copies of short counted loops
+** (epoch_version.c); and at the entry of a function that calls anything but
+** an intrinsic or a libcall (recursion: a cycle through calls passes an
+** entry). A body with neither runs in bounded time.
 **
 ** What: the store's due flag, which the runtime sets once the engine's epoch
 ** reaches the store's deadline (store.c): a volatile load and a branch,
@@ -149,7 +150,7 @@ static void build_check(cg_unit *u, const epoch_ptrs *p, LLVMValueRef fn, LLVMBa
 
 /* The phis of `to` take what came from `from` from `via` instead. LLVM-C
 ** cannot set a phi's incoming block: each phi is rebuilt. */
-static void retarget_phis(cg_unit *u, LLVMBasicBlockRef to, LLVMBasicBlockRef from, LLVMBasicBlockRef via) {
+void cg_retarget_phis(cg_unit *u, LLVMBasicBlockRef to, LLVMBasicBlockRef from, LLVMBasicBlockRef via) {
   LLVMValueRef phi = LLVMGetFirstInstruction(to);
   while (phi && LLVMIsAPHINode(phi)) {
     LLVMValueRef next = LLVMGetNextInstruction(phi);
@@ -171,16 +172,20 @@ static void retarget_phis(cg_unit *u, LLVMBasicBlockRef to, LLVMBasicBlockRef fr
   }
 }
 
-/* A check at the top of loop header `h`, after its phis: the rest of h moves
-** to a new block (the loop's latch and exits stay as the optimiser left
-** them, which the back end's loop passes rely on). */
+/* A check at the end of loop header `h`, before its terminator (and the
+** compare that feeds it, which stays next to its branch): the terminator
+** moves to a new block. At the end rather than the top: at the top, of an
+** outer loop whose inner loop runs unchecked (epoch_version.c), the check
+** cost matmul 18%, at the end nothing measurable. */
 static void check_header(cg_unit *u, const epoch_ptrs *p, LLVMValueRef fn, LLVMBasicBlockRef h) {
   LLVMBasicBlockRef after = LLVMGetNextBasicBlock(h);
-  LLVMBasicBlockRef rest = after ? LLVMInsertBasicBlockInContext(u->ctx, after, "loop_body")
-                                 : LLVMAppendBasicBlockInContext(u->ctx, fn, "loop_body");
-  LLVMValueRef in = LLVMGetFirstInstruction(h);
-  while (LLVMIsAPHINode(in))
-    in = LLVMGetNextInstruction(in);
+  LLVMBasicBlockRef rest = after ? LLVMInsertBasicBlockInContext(u->ctx, after, "loop_latch")
+                                 : LLVMAppendBasicBlockInContext(u->ctx, fn, "loop_latch");
+  LLVMValueRef in = LLVMGetBasicBlockTerminator(h);
+  LLVMValueRef prev = LLVMGetPreviousInstruction(in);
+  if (prev && LLVMGetInstructionOpcode(in) == LLVMBr && LLVMIsConditional(in) &&
+      prev == LLVMGetCondition(in))
+    in = prev;
   LLVMPositionBuilderAtEnd(u->b, rest);
   for (LLVMValueRef next; in; in = next) {
     next = LLVMGetNextInstruction(in);
@@ -194,7 +199,7 @@ static void check_header(cg_unit *u, const epoch_ptrs *p, LLVMValueRef fn, LLVMB
     for (unsigned j = 0; j < i && !done; j++)
       done = LLVMGetSuccessor(t, j) == s;
     if (!done)
-      retarget_phis(u, s, h, rest);
+      cg_retarget_phis(u, s, h, rest);
   }
   build_check(u, p, fn, h, rest);
 }
@@ -223,10 +228,17 @@ static void new_entry(cg_unit *u, LLVMValueRef fn, bool check, epoch_ptrs *p) {
 
 static void insert_checks(cg_unit *u, LLVMValueRef fn) {
   aotc_arena_mark mark = aotc_arena_get_mark(u->arena);
+  LLVMBasicBlockRef *unchecked;
+  uint32_t n_unchecked = cg_epoch_version(u, fn, &unchecked);
   blocks bs;
   blocks_init(u, fn, &bs);
   bool *is_header = cg_alloc(u, bs.n, sizeof *is_header);
   uint32_t n_headers = retreating_targets(u, &bs, is_header);
+  for (uint32_t i = 0; i < n_unchecked; i++) { /* short runs, bounded by their trip test */
+    uint32_t k = block_index(&bs, unchecked[i]);
+    n_headers -= is_header[k];
+    is_header[k] = false;
+  }
   bool entry_check = calls_out(u, fn);
   if (n_headers || entry_check) {
     epoch_ptrs p;

@@ -80,6 +80,10 @@ static void epoch_stops_optimised_loop(void) {
   stopped_by_bump("scribble", NULL, 0, 0);
 }
 
+/* count(n) for an n past what a loop may run without checks (a short
+** counted loop runs a copy without them: codegen/epoch_version.c). */
+#define LONG_COUNT (1 << 28)
+
 /* A deadline already passed traps at the first check (count's loop header);
 ** a function without loops and calls has no check (it ends in bounded time);
 ** without a deadline nothing is interrupted however far the epoch moves; a
@@ -96,7 +100,8 @@ static void epoch_deadlines(void) {
   T_EQ_U64(host_call1(&h, inst, "count", (wrt_val[]){WRT_I32_VAL(100000)}, 1, WRT_I32).of.i32,
            100000);
   wrt_store_set_epoch_deadline(h.s, 0);
-  T_EQ_U64(wrt_call(h.s, host_func(inst, "count"), (wrt_val[]){WRT_I32_VAL(0)}, 1, &res, 1, &trap),
+  T_EQ_U64(wrt_call(h.s, host_func(inst, "count"), (wrt_val[]){WRT_I32_VAL(LONG_COUNT)}, 1, &res, 1,
+                    &trap),
            WRT_ETRAP);
   T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
   T_EQ_U64(trap.func_idx, 1); /* count: the check at its loop header */
@@ -109,7 +114,8 @@ static void epoch_deadlines(void) {
   wrt_engine_increment_epoch(h.e);
   T_EQ_U64(host_call1(&h, inst, "count", (wrt_val[]){WRT_I32_VAL(1000)}, 1, WRT_I32).of.i32, 1000);
   wrt_engine_increment_epoch(h.e);
-  T_EQ_U64(wrt_call(h.s, host_func(inst, "count"), (wrt_val[]){WRT_I32_VAL(1000)}, 1, &res, 1, &trap),
+  T_EQ_U64(wrt_call(h.s, host_func(inst, "count"), (wrt_val[]){WRT_I32_VAL(LONG_COUNT)}, 1, &res, 1,
+                    &trap),
            WRT_ETRAP);
   T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
   wrt_store_set_epoch_deadline(h.s, 1); /* a new deadline clears the due flag */
@@ -128,7 +134,8 @@ static void epoch_yields_on_fiber(void) {
     goto done;
   wrt_store_epoch_deadline_yield(h.s, 1000);
   wrt_store_set_epoch_deadline(h.s, 1);
-  fb = wrt_fiber_new(h.s, host_func(inst, "count"), (wrt_val[]){WRT_I32_VAL(1000)}, 1, 1, NULL);
+  fb = wrt_fiber_new(h.s, host_func(inst, "count"), (wrt_val[]){WRT_I32_VAL(LONG_COUNT / 16)}, 1, 1,
+                     NULL);
   if (!T_CHECK(fb != NULL))
     goto done;
   int suspensions = 0;
@@ -142,10 +149,41 @@ static void epoch_yields_on_fiber(void) {
     suspensions += !done;
   }
   T_CHECK(done);
-  T_EQ_U64(res.of.i32, 1000);
+  T_EQ_U64(res.of.i32, LONG_COUNT / 16);
   T_EQ_U64(suspensions, 1); /* after it, the deadline is 1000 ticks away */
 done:
   wrt_fiber_free(fb);
+  host_env_fini(&h);
+}
+
+static uint32_t mix_expected(uint32_t n) {
+  uint32_t h = 0;
+  for (uint32_t i = 0; i < n; i++)
+    h = h * 31 + (i ^ (i >> 3));
+  return h;
+}
+
+/* mix(n) computes the same with or without a due deadline while its loop is
+** short (the copy without a check runs: at most 2^22 instructions); past
+** that it runs the loop with the check, which a due deadline stops. */
+static void epoch_short_loops_unchecked(void) {
+  host_env h;
+  wrt_instance *inst = host_env_init(&h) ? host_inst(&h, &epoch__module) : NULL;
+  if (!inst)
+    goto done;
+  static const uint32_t ns[] = {0, 1, 7, 8, 1000, 65537, 1u << 23};
+  for (size_t i = 0; i < sizeof ns / sizeof *ns; i++)
+    T_EQ_U64((uint32_t)host_call1(&h, inst, "mix", (wrt_val[]){WRT_I32_VAL(ns[i])}, 1, WRT_I32).of.i32,
+             mix_expected(ns[i]));
+  wrt_store_set_epoch_deadline(h.s, 0);
+  T_EQ_U64((uint32_t)host_call1(&h, inst, "mix", (wrt_val[]){WRT_I32_VAL(1000)}, 1, WRT_I32).of.i32,
+           mix_expected(1000));
+  wrt_val res;
+  wrt_trap trap;
+  T_EQ_U64(wrt_call(h.s, host_func(inst, "mix"), (wrt_val[]){WRT_I32_VAL(1 << 23)}, 1, &res, 1, &trap),
+           WRT_ETRAP);
+  T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
+done:
   host_env_fini(&h);
 }
 
@@ -168,6 +206,7 @@ const t_case host_epoch_cases[] = {
     {"epoch_stops_optimised_loop", epoch_stops_optimised_loop},
     {"epoch_deadlines", epoch_deadlines},
     {"epoch_yields_on_fiber", epoch_yields_on_fiber},
+    {"epoch_short_loops_unchecked", epoch_short_loops_unchecked},
     {"epoch_required", epoch_required},
 };
 const size_t host_epoch_n_cases = T_COUNT(host_epoch_cases);

@@ -1,0 +1,368 @@
+/*
+** epoch_version.c: with --epoch-interruption, short counted loops run
+** without their epoch check. A check is one load and one branch, which in a
+** tight loop running at the core's dispatch width costs its share of the
+** instructions (matmul's inner loop: 15 instructions per two elements).
+** Such a loop is versioned: before it, a
+** test of its trip count chooses between the loop as it is (with its check,
+** epoch.c) and a copy without one, taken only when the loop will end within
+** a bounded number of instructions (CHECK_FREE_WORK). The loop around it, if
+** any, keeps its own check, so the latency of an interruption grows by at
+** most one such run.
+**
+** A loop here is one block B that branches to itself or to its exit X, with
+** one predecessor P outside, no calls but intrinsics, and an exit test that
+** compares an induction variable t (a phi of B whose back-edge value is the
+** phi plus a constant power of two S, or that next value) with a bound B0
+** defined outside B: the loop goes on while t != B0, or while t < B0
+** (unsigned or signed) counting up, or t > B0 counting down. From t's first
+** value the test computes how many more iterations there are before the
+** condition fails without t wrapping round (for !=: |S| must divide the
+** distance); where t would wrap, or the count is over the budget, the loop
+** runs checked.
+**
+** The test goes into a new block V on the edge P -> B; the copy B' follows
+** B, with its own back edge. Both leave through a new block E on the way to
+** X, where each value of B used past the loop meets its copy in a phi.
+*/
+#include "cg_internal.h"
+
+/* The most instructions a check-free run may execute: 2^22, about a
+** millisecond. */
+#define CHECK_FREE_WORK ((uint64_t)1 << 22)
+#define MAX_BODY 256
+
+typedef struct loopv {
+  cg_unit *u;
+  LLVMValueRef fn;
+  LLVMBasicBlockRef b, x, pre, copy;
+  LLVMBasicBlockRef exit; /* E: between B (and B') and X */
+  LLVMValueRef *ins, *map; /* B's instructions; their copies in B' */
+  uint32_t n, n_phis;
+  /* The induction: phi, its back-edge value next = phi + step, whether the
+  ** exit test reads next (else phi), and the value it is compared with. */
+  LLVMValueRef phi, next, bound;
+  int64_t step;
+  bool test_next;
+  LLVMIntPredicate go_on; /* the loop goes on while `t go_on bound` */
+} loopv;
+
+static uint32_t index_of(const loopv *l, LLVMValueRef v) {
+  if (!LLVMIsAInstruction(v) || LLVMGetInstructionParent(v) != l->b)
+    return UINT32_MAX;
+  for (uint32_t i = 0; i < l->n; i++)
+    if (l->ins[i] == v)
+      return i;
+  return UINT32_MAX;
+}
+
+/* v's copy in B' (values from outside B are their own). */
+static LLVMValueRef copy_of(const loopv *l, LLVMValueRef v) {
+  uint32_t i = index_of(l, v);
+  return i == UINT32_MAX ? v : l->map[i];
+}
+
+static LLVMValueRef incoming_from(LLVMValueRef phi, LLVMBasicBlockRef from) {
+  for (unsigned i = 0, n = LLVMCountIncoming(phi); i < n; i++)
+    if (LLVMGetIncomingBlock(phi, i) == from)
+      return LLVMGetIncomingValue(phi, i);
+  return NULL;
+}
+
+/* The blocks whose terminators branch to bb, one per edge; false if more than max. */
+static bool edges_into(LLVMBasicBlockRef bb, LLVMBasicBlockRef *from, uint32_t max, uint32_t *n) {
+  *n = 0;
+  for (LLVMUseRef use = LLVMGetFirstUse(LLVMBasicBlockAsValue(bb)); use; use = LLVMGetNextUse(use)) {
+    LLVMValueRef user = LLVMGetUser(use);
+    if (!LLVMIsAInstruction(user) || *n == max)
+      return false;
+    from[(*n)++] = LLVMGetInstructionParent(user);
+  }
+  return true;
+}
+
+/* B's shape: a self-loop with one exit and one outside predecessor, small,
+** without calls. */
+static bool loop_shape(loopv *l) {
+  LLVMValueRef t = LLVMGetBasicBlockTerminator(l->b);
+  if (!t || LLVMGetInstructionOpcode(t) != LLVMBr || LLVMGetNumSuccessors(t) != 2)
+    return false;
+  LLVMBasicBlockRef s0 = LLVMGetSuccessor(t, 0), s1 = LLVMGetSuccessor(t, 1);
+  if ((s0 == l->b) == (s1 == l->b))
+    return false;
+  l->x = s0 == l->b ? s1 : s0;
+  LLVMBasicBlockRef from[2];
+  uint32_t n_from;
+  if (!edges_into(l->b, from, 2, &n_from) || n_from != 2 || (from[0] == l->b) == (from[1] == l->b))
+    return false;
+  l->pre = from[0] == l->b ? from[1] : from[0];
+  l->n = l->n_phis = 0;
+  for (LLVMValueRef in = LLVMGetFirstInstruction(l->b); in; in = LLVMGetNextInstruction(in)) {
+    if (LLVMIsAPHINode(in))
+      l->n_phis++;
+    else if (LLVMIsACallInst(in) && !(LLVMIsAFunction(LLVMGetCalledValue(in)) &&
+                                      LLVMGetIntrinsicID(LLVMGetCalledValue(in))))
+      return false;
+    if (++l->n > MAX_BODY)
+      return false;
+  }
+  return true;
+}
+
+/* phi + constant, in either order; sets *step. */
+static bool adds_constant(LLVMValueRef next, LLVMValueRef phi, int64_t *step) {
+  if (!LLVMIsAInstruction(next) || LLVMGetInstructionOpcode(next) != LLVMAdd)
+    return false;
+  LLVMValueRef a = LLVMGetOperand(next, 0), c = LLVMGetOperand(next, 1);
+  if (c == phi)
+    c = a, a = phi;
+  if (a != phi || !LLVMIsAConstantInt(c))
+    return false;
+  *step = LLVMConstIntGetSExtValue(c);
+  return true;
+}
+
+static bool power_of_two(uint64_t v) {
+  return v && !(v & (v - 1));
+}
+
+/* a < b as b > a. */
+static LLVMIntPredicate swapped(LLVMIntPredicate p) {
+  switch (p) {
+  case LLVMIntULT: return LLVMIntUGT;
+  case LLVMIntUGT: return LLVMIntULT;
+  case LLVMIntULE: return LLVMIntUGE;
+  case LLVMIntUGE: return LLVMIntULE;
+  case LLVMIntSLT: return LLVMIntSGT;
+  case LLVMIntSGT: return LLVMIntSLT;
+  case LLVMIntSLE: return LLVMIntSGE;
+  case LLVMIntSGE: return LLVMIntSLE;
+  default: return p; /* eq, ne */
+  }
+}
+
+static LLVMIntPredicate negated(LLVMIntPredicate p) {
+  switch (p) {
+  case LLVMIntEQ: return LLVMIntNE;
+  case LLVMIntNE: return LLVMIntEQ;
+  case LLVMIntULT: return LLVMIntUGE;
+  case LLVMIntUGE: return LLVMIntULT;
+  case LLVMIntUGT: return LLVMIntULE;
+  case LLVMIntULE: return LLVMIntUGT;
+  case LLVMIntSLT: return LLVMIntSGE;
+  case LLVMIntSGE: return LLVMIntSLT;
+  case LLVMIntSGT: return LLVMIntSLE;
+  default: return LLVMIntSGT; /* sle */
+  }
+}
+
+/* Whether the test can bound a loop going on while `t p bound` with step. */
+static bool boundable(LLVMIntPredicate p, int64_t step) {
+  return p == LLVMIntNE || (step > 0 && (p == LLVMIntULT || p == LLVMIntSLT)) ||
+         (step < 0 && (p == LLVMIntUGT || p == LLVMIntSGT));
+}
+
+/* Finds the induction the exit test bounds (see the file comment). */
+static bool counted(loopv *l) {
+  LLVMValueRef t = LLVMGetBasicBlockTerminator(l->b);
+  LLVMValueRef cond = LLVMGetCondition(t);
+  if (!LLVMIsAICmpInst(cond))
+    return false;
+  bool exit_on_true = LLVMGetSuccessor(t, 0) != l->b;
+  for (unsigned side = 0; side < 2; side++) {
+    LLVMIntPredicate p = LLVMGetICmpPredicate(cond);
+    p = side ? swapped(p) : p; /* as `t p bound` */
+    p = exit_on_true ? negated(p) : p;
+    LLVMValueRef v = LLVMGetOperand(cond, side), other = LLVMGetOperand(cond, 1 - side);
+    if (index_of(l, other) != UINT32_MAX)
+      continue; /* not invariant */
+    for (uint32_t i = 0; i < l->n_phis; i++) {
+      LLVMValueRef phi = l->ins[i], next = incoming_from(phi, l->b);
+      int64_t step;
+      if ((v != phi && v != next) || !adds_constant(next, phi, &step))
+        continue;
+      uint64_t mag = step < 0 ? 0 - (uint64_t)step : (uint64_t)step;
+      if (!power_of_two(mag) || !boundable(p, step) ||
+          LLVMGetTypeKind(LLVMTypeOf(phi)) != LLVMIntegerTypeKind || LLVMGetIntTypeWidth(LLVMTypeOf(phi)) < 32)
+        continue;
+      l->phi = phi, l->next = next, l->bound = other, l->step = step, l->test_next = v == next;
+      l->go_on = p;
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Whether v's use by user is in B, B' or the exit block E (the uses
+** versioning takes care of). */
+static bool loop_use(const loopv *l, LLVMValueRef user) {
+  LLVMBasicBlockRef at = LLVMGetInstructionParent(user);
+  return at == l->b || at == l->copy || at == l->exit;
+}
+
+/* In V (builder there): true when the loop ends within its work budget.
+** t1 is t's value at the first test, m the iterations after the first
+** before the loop condition fails, room how many steps t can take without
+** wrapping. */
+static LLVMValueRef trip_ok(loopv *l, LLVMValueRef init) {
+  LLVMBuilderRef b = l->u->b;
+  LLVMTypeRef t = LLVMTypeOf(l->phi);
+  uint64_t mag = l->step < 0 ? 0 - (uint64_t)l->step : (uint64_t)l->step;
+  unsigned shift = 0;
+  while (((uint64_t)1 << shift) < mag)
+    shift++;
+  LLVMValueRef zero = LLVMConstInt(t, 0, 0), one = LLVMConstInt(t, 1, 0);
+  LLVMValueRef sh = LLVMConstInt(t, shift, 0);
+  LLVMValueRef t1 = l->test_next ? LLVMBuildAdd(b, init, LLVMConstInt(t, (uint64_t)l->step, 1), "") : init;
+  bool up = l->step > 0;
+  LLVMValueRef d = up ? LLVMBuildSub(b, l->bound, t1, "") : LLVMBuildSub(b, t1, l->bound, "");
+  LLVMValueRef m, ok;
+  if (l->go_on == LLVMIntNE) { /* ends when t reaches the bound exactly */
+    m = LLVMBuildLShr(b, d, sh, "");
+    LLVMValueRef rem = LLVMBuildAnd(b, d, LLVMConstInt(t, mag - 1, 0), "");
+    ok = LLVMBuildICmp(b, LLVMIntEQ, rem, zero, "");
+  } else {
+    bool is_signed = l->go_on == LLVMIntSLT || l->go_on == LLVMIntSGT;
+    LLVMValueRef going = LLVMBuildICmp(b, l->go_on, t1, l->bound, "");
+    LLVMValueRef d1 = LLVMBuildSub(b, d, one, "");
+    LLVMValueRef q = LLVMBuildLShr(b, d1, sh, "");
+    LLVMValueRef steps = LLVMBuildAdd(b, q, one, "");
+    m = LLVMBuildSelect(b, going, steps, zero, "");
+    /* How far t can go in its direction before it wraps. */
+    unsigned w = LLVMGetIntTypeWidth(t);
+    uint64_t sign = (uint64_t)1 << (w - 1);
+    uint64_t top = is_signed ? sign - 1 : ~0ull, bottom = is_signed ? sign : 0; /* as w bits */
+    LLVMValueRef end = LLVMConstInt(t, up ? top : bottom, 0);
+    LLVMValueRef span = up ? LLVMBuildSub(b, end, t1, "") : LLVMBuildSub(b, t1, end, "");
+    LLVMValueRef room = LLVMBuildLShr(b, span, sh, "");
+    ok = LLVMBuildICmp(b, LLVMIntULE, m, room, "");
+  }
+  uint64_t limit = CHECK_FREE_WORK / (l->n - l->n_phis);
+  LLVMValueRef small = LLVMBuildICmp(b, LLVMIntULE, m, LLVMConstInt(t, limit, 0), "");
+  return LLVMBuildAnd(b, ok, small, "trips_ok");
+}
+
+/* B' after B: phis from V and from its own back edge, the rest cloned. */
+static void make_copy(loopv *l, LLVMBasicBlockRef v) {
+  cg_unit *u = l->u;
+  LLVMBasicBlockRef after = LLVMGetNextBasicBlock(l->b);
+  l->copy = after ? LLVMInsertBasicBlockInContext(u->ctx, after, "unchecked")
+                  : LLVMAppendBasicBlockInContext(u->ctx, l->fn, "unchecked");
+  LLVMPositionBuilderAtEnd(u->b, l->copy);
+  for (uint32_t i = 0; i < l->n_phis; i++) {
+    LLVMValueRef init = incoming_from(l->ins[i], v);
+    l->map[i] = LLVMBuildPhi(u->b, LLVMTypeOf(l->ins[i]), "");
+    LLVMAddIncoming(l->map[i], &init, &v, 1);
+  }
+  for (uint32_t i = l->n_phis; i < l->n; i++) {
+    LLVMValueRef c = LLVMInstructionClone(l->ins[i]);
+    LLVMInsertIntoBuilder(u->b, c);
+    for (int k = 0, n = LLVMGetNumOperands(c); k < n; k++) {
+      LLVMValueRef op = LLVMGetOperand(c, (unsigned)k);
+      if (!LLVMValueIsBasicBlock(op))
+        LLVMSetOperand(c, (unsigned)k, copy_of(l, op));
+    }
+    l->map[i] = c;
+  }
+  LLVMValueRef t = l->map[l->n - 1];
+  for (unsigned s = 0; s < 2; s++)
+    if (LLVMGetSuccessor(t, s) == l->b)
+      LLVMSetSuccessor(t, s, l->copy);
+  for (uint32_t i = 0; i < l->n_phis; i++) {
+    LLVMValueRef back = copy_of(l, incoming_from(l->ins[i], l->b));
+    LLVMAddIncoming(l->map[i], &back, &l->copy, 1);
+  }
+}
+
+/* B and B' leave through E, where each value of B used past the loop
+** meets its copy in a phi that takes over those uses. Every use past the
+** loop was dominated by B; now every path there passes E (X's phis
+** included: the edge from B is E's now). */
+static void merge_exit(loopv *l) {
+  cg_unit *u = l->u;
+  LLVMPositionBuilderAtEnd(u->b, l->exit);
+  LLVMValueRef br = LLVMBuildBr(u->b, l->x);
+  for (uint32_t i = 0; i < l->n; i++) {
+    LLVMValueRef v = l->ins[i];
+    if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMVoidTypeKind)
+      continue;
+    uint32_t n_users = 0;
+    for (LLVMUseRef use = LLVMGetFirstUse(v); use; use = LLVMGetNextUse(use))
+      n_users += !loop_use(l, LLVMGetUser(use));
+    if (!n_users)
+      continue;
+    LLVMValueRef *users = cg_alloc(u, n_users, sizeof *users);
+    n_users = 0; /* collected first: rewriting operands changes the use list */
+    for (LLVMUseRef use = LLVMGetFirstUse(v); use; use = LLVMGetNextUse(use))
+      if (!loop_use(l, LLVMGetUser(use)))
+        users[n_users++] = LLVMGetUser(use);
+    LLVMPositionBuilderBefore(u->b, br);
+    LLVMValueRef phi = LLVMBuildPhi(u->b, LLVMTypeOf(v), "");
+    LLVMAddIncoming(phi, &v, &l->b, 1);
+    LLVMAddIncoming(phi, &l->map[i], &l->copy, 1);
+    for (uint32_t k = 0; k < n_users; k++)
+      for (int o = 0, n = LLVMGetNumOperands(users[k]); o < n; o++)
+        if (LLVMGetOperand(users[k], (unsigned)o) == v)
+          LLVMSetOperand(users[k], (unsigned)o, phi);
+  }
+}
+
+/* Versions B if it qualifies; returns B' (to be left without a check) or NULL. */
+static LLVMBasicBlockRef version(cg_unit *u, LLVMValueRef fn, LLVMBasicBlockRef b) {
+  loopv l = {.u = u, .fn = fn, .b = b};
+  if (!loop_shape(&l))
+    return NULL;
+  l.ins = cg_alloc(u, l.n, sizeof *l.ins);
+  uint32_t i = 0;
+  for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in))
+    l.ins[i++] = in;
+  if (!counted(&l))
+    return NULL;
+  l.map = cg_alloc(u, l.n, sizeof *l.map);
+  /* E on the edge B -> X. */
+  l.exit = LLVMInsertBasicBlockInContext(u->ctx, l.x, "loop_exit");
+  LLVMValueRef bt = LLVMGetBasicBlockTerminator(b);
+  for (unsigned s = 0; s < 2; s++)
+    if (LLVMGetSuccessor(bt, s) == l.x)
+      LLVMSetSuccessor(bt, s, l.exit);
+  cg_retarget_phis(u, l.x, b, l.exit);
+  /* V on the edge P -> B. */
+  LLVMBasicBlockRef v = LLVMInsertBasicBlockInContext(u->ctx, b, "trip_test");
+  LLVMValueRef pt = LLVMGetBasicBlockTerminator(l.pre);
+  for (unsigned s = 0, n = LLVMGetNumSuccessors(pt); s < n; s++)
+    if (LLVMGetSuccessor(pt, s) == b)
+      LLVMSetSuccessor(pt, s, v);
+  cg_retarget_phis(u, b, l.pre, v);
+  /* The phis were rebuilt: find them again. */
+  i = 0;
+  for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in))
+    l.ins[i++] = in;
+  if (!counted(&l)) { /* cannot happen: the same test on the same values */
+    LLVMPositionBuilderAtEnd(u->b, v);
+    LLVMBuildBr(u->b, b);
+    LLVMPositionBuilderAtEnd(u->b, l.exit);
+    LLVMBuildBr(u->b, l.x);
+    return NULL;
+  }
+  make_copy(&l, v);
+  LLVMPositionBuilderAtEnd(u->b, v);
+  LLVMValueRef ok = trip_ok(&l, incoming_from(l.phi, v));
+  LLVMBuildCondBr(u->b, ok, l.copy, b);
+  merge_exit(&l);
+  return l.copy;
+}
+
+uint32_t cg_epoch_version(cg_unit *u, LLVMValueRef fn, LLVMBasicBlockRef **unchecked) {
+  uint32_t n = LLVMCountBasicBlocks(fn), k = 0;
+  LLVMBasicBlockRef *bbs = cg_alloc(u, n, sizeof *bbs);
+  *unchecked = cg_alloc(u, n, sizeof **unchecked);
+  uint32_t i = 0;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+    bbs[i++] = bb;
+  for (i = 0; i < n; i++) {
+    LLVMBasicBlockRef c = version(u, fn, bbs[i]);
+    if (c)
+      (*unchecked)[k++] = c;
+  }
+  return k;
+}
