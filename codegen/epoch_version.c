@@ -13,9 +13,10 @@
 ** A loop here is one block B that branches to itself or to its exit X, with
 ** one predecessor P outside, no calls but intrinsics, and an exit test that
 ** compares an induction variable t (a phi of B whose back-edge value is the
-** phi plus a constant power of two S, or that next value) with a bound B0
-** defined outside B: the loop goes on while t != B0, or while t < B0
-** (unsigned or signed) counting up, or t > B0 counting down. From t's first
+** phi plus a step S, or that next value) with a bound B0 defined outside B:
+** with S a constant power of two, the loop goes on while t != B0, or while
+** t < B0 (unsigned or signed) counting up, or t > B0 counting down; with S
+** any value from outside B, while t < B0 (a sieve's `j += i`). From t's first
 ** value the test computes how many more iterations there are before the
 ** condition fails without t wrapping round (for !=: |S| must divide the
 ** distance); where t would wrap, or the count is over the budget, the loop
@@ -45,6 +46,7 @@ typedef struct loopv {
   int64_t step;
   bool test_next;
   LLVMIntPredicate go_on; /* the loop goes on while `t go_on bound` */
+  LLVMValueRef by;        /* the step as a value (step is 0 when not constant) */
 } loopv;
 
 static uint32_t index_of(const loopv *l, LLVMValueRef v) {
@@ -109,17 +111,14 @@ static bool loop_shape(loopv *l) {
   return true;
 }
 
-/* phi + constant, in either order; sets *step. */
-static bool adds_constant(LLVMValueRef next, LLVMValueRef phi, int64_t *step) {
+/* phi + step, in either order: returns the step, NULL if next is not so. */
+static LLVMValueRef added_step(LLVMValueRef next, LLVMValueRef phi) {
   if (!LLVMIsAInstruction(next) || LLVMGetInstructionOpcode(next) != LLVMAdd)
-    return false;
+    return NULL;
   LLVMValueRef a = LLVMGetOperand(next, 0), c = LLVMGetOperand(next, 1);
   if (c == phi)
     c = a, a = phi;
-  if (a != phi || !LLVMIsAConstantInt(c))
-    return false;
-  *step = LLVMConstIntGetSExtValue(c);
-  return true;
+  return a == phi ? c : NULL;
 }
 
 static bool power_of_two(uint64_t v) {
@@ -178,15 +177,21 @@ static bool counted(loopv *l) {
       continue; /* not invariant */
     for (uint32_t i = 0; i < l->n_phis; i++) {
       LLVMValueRef phi = l->ins[i], next = incoming_from(phi, l->b);
-      int64_t step;
-      if ((v != phi && v != next) || !adds_constant(next, phi, &step))
+      LLVMValueRef by = (v == phi || v == next) ? added_step(next, phi) : NULL;
+      if (!by || LLVMGetTypeKind(LLVMTypeOf(phi)) != LLVMIntegerTypeKind)
         continue;
-      uint64_t mag = step < 0 ? 0 - (uint64_t)step : (uint64_t)step;
-      if (!power_of_two(mag) || !boundable(p, step) ||
-          LLVMGetTypeKind(LLVMTypeOf(phi)) != LLVMIntegerTypeKind || LLVMGetIntTypeWidth(LLVMTypeOf(phi)) < 32)
-        continue;
+      unsigned w = LLVMGetIntTypeWidth(LLVMTypeOf(phi));
+      int64_t step = 0;
+      if (LLVMIsAConstantInt(by)) {
+        step = LLVMConstIntGetSExtValue(by);
+        uint64_t mag = step < 0 ? 0 - (uint64_t)step : (uint64_t)step;
+        if (!power_of_two(mag) || !boundable(p, step) || w < 32)
+          continue;
+      } else if (index_of(l, by) != UINT32_MAX || w < 32 || (p != LLVMIntULT && p != LLVMIntSLT)) {
+        continue; /* a step from outside the loop: counting up */
+      }
       l->phi = phi, l->next = next, l->bound = other, l->step = step, l->test_next = v == next;
-      l->go_on = p;
+      l->by = by, l->go_on = p;
       return true;
     }
   }
@@ -204,7 +209,11 @@ static bool loop_use(const loopv *l, LLVMValueRef user) {
 ** t1 is t's value at the first test, m the iterations after the first
 ** before the loop condition fails, room how many steps t can take without
 ** wrapping. */
+static LLVMValueRef trip_ok_var(loopv *l, LLVMValueRef init);
+
 static LLVMValueRef trip_ok(loopv *l, LLVMValueRef init) {
+  if (!l->step)
+    return trip_ok_var(l, init);
   LLVMBuilderRef b = l->u->b;
   LLVMTypeRef t = LLVMTypeOf(l->phi);
   uint64_t mag = l->step < 0 ? 0 - (uint64_t)l->step : (uint64_t)l->step;
@@ -240,6 +249,37 @@ static LLVMValueRef trip_ok(loopv *l, LLVMValueRef init) {
   uint64_t limit = CHECK_FREE_WORK / (l->n - l->n_phis);
   LLVMValueRef small = LLVMBuildICmp(b, LLVMIntULE, m, LLVMConstInt(t, limit, 0), "");
   return LLVMBuildAnd(b, ok, small, "trips_ok");
+}
+
+/* trip_ok for t counting up by a step S from outside the loop while
+** t < bound: no wrap while S <= ~bound (unsigned) or 0 < S <= MAX - bound
+** (signed), so t only grows; then the loop goes on at most ceil(d / S)
+** more times, d = bound - t1, which is within the limit when
+** (d - 1) / limit < S (a division by a constant: a multiply). */
+static LLVMValueRef trip_ok_var(loopv *l, LLVMValueRef init) {
+  LLVMBuilderRef b = l->u->b;
+  LLVMTypeRef t = LLVMTypeOf(l->phi);
+  unsigned w = LLVMGetIntTypeWidth(t);
+  LLVMValueRef s = l->by;
+  LLVMValueRef t1 = l->test_next ? LLVMBuildAdd(b, init, s, "") : init;
+  LLVMValueRef going = LLVMBuildICmp(b, l->go_on, t1, l->bound, "");
+  LLVMValueRef nowrap;
+  if (l->go_on == LLVMIntULT) {
+    LLVMValueRef room = LLVMBuildNot(b, l->bound, "");
+    nowrap = LLVMBuildICmp(b, LLVMIntULE, s, room, "");
+  } else {
+    LLVMValueRef pos = LLVMBuildICmp(b, LLVMIntSGT, s, LLVMConstInt(t, 0, 0), "");
+    LLVMValueRef top = LLVMBuildSub(b, LLVMConstInt(t, ((uint64_t)1 << (w - 1)) - 1, 0), s, "");
+    LLVMValueRef fits = LLVMBuildICmp(b, LLVMIntSLE, l->bound, top, "");
+    nowrap = LLVMBuildAnd(b, pos, fits, "");
+  }
+  LLVMValueRef d = LLVMBuildSub(b, l->bound, t1, "");
+  LLVMValueRef d1 = LLVMBuildSub(b, d, LLVMConstInt(t, 1, 0), "");
+  uint64_t limit = CHECK_FREE_WORK / (l->n - l->n_phis);
+  LLVMValueRef q = LLVMBuildUDiv(b, d1, LLVMConstInt(t, limit, 0), "");
+  LLVMValueRef small = LLVMBuildICmp(b, LLVMIntULT, q, s, "");
+  LLVMValueRef ok = LLVMBuildAnd(b, nowrap, small, "");
+  return LLVMBuildOr(b, LLVMBuildNot(b, going, ""), ok, "trips_ok");
 }
 
 /* B' after B: phis from V and from its own back edge, the rest cloned. */

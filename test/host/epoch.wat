@@ -34,6 +34,17 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
     (local.get $h))
+  ;; Counting up by a step from outside the loop: bounded only when the step
+  ;; is not 0 and i cannot wrap past n (else it loops forever).
+  (func (export "stride") (param $n i32) (param $s i32) (result i32)
+    (local $i i32) (local $h i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $h (i32.add (local.get $h) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (local.get $s)))
+        (br $next)))
+    (local.get $h))
   ;; A tight store loop the optimiser unrolls, inside a loop that never ends
   ;; by itself within the test's time: 2^40 stores.
   (memory 1)

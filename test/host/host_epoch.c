@@ -187,6 +187,38 @@ done:
   host_env_fini(&h);
 }
 
+static uint32_t stride_expected(uint32_t n, uint32_t s) {
+  uint32_t h = 0;
+  for (uint32_t i = 0; i < n; i += s)
+    h += i;
+  return h;
+}
+
+/* stride(n, s) as mix, with a step from outside the loop: short runs go
+** unchecked, a step of 0 or one that wraps past n loops forever and must
+** run checked (a bump stops it). */
+static void epoch_stride_loops(void) {
+  host_env h;
+  wrt_instance *inst = host_env_init(&h) ? host_inst(&h, &epoch__module) : NULL;
+  if (!inst)
+    goto done;
+  static const uint32_t cases[][2] = {{0, 1}, {10, 3}, {1000, 7}, {1u << 24, 1}, {0xfffff000u, 0x1000}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    T_EQ_U64((uint32_t)host_call1(&h, inst, "stride",
+                                  (wrt_val[]){WRT_I32_VAL(cases[i][0]), WRT_I32_VAL(cases[i][1])}, 2, WRT_I32)
+                 .of.i32,
+             stride_expected(cases[i][0], cases[i][1]));
+  wrt_store_set_epoch_deadline(h.s, 0);
+  T_EQ_U64((uint32_t)host_call1(&h, inst, "stride", (wrt_val[]){WRT_I32_VAL(1000), WRT_I32_VAL(7)}, 2,
+                                WRT_I32)
+               .of.i32,
+           stride_expected(1000, 7));
+done:
+  host_env_fini(&h);
+  stopped_by_bump("stride", (wrt_val[]){WRT_I32_VAL(10), WRT_I32_VAL(0)}, 2, 1);
+  stopped_by_bump("stride", (wrt_val[]){WRT_I32_VAL((int32_t)0xfffffff0u), WRT_I32_VAL(0x10000000)}, 2, 1);
+}
+
 /* An engine that requires the checks refuses a module compiled without. */
 static void epoch_required(void) {
   wrt_engine_config c = {.epoch_interruption = true};
@@ -207,6 +239,7 @@ const t_case host_epoch_cases[] = {
     {"epoch_deadlines", epoch_deadlines},
     {"epoch_yields_on_fiber", epoch_yields_on_fiber},
     {"epoch_short_loops_unchecked", epoch_short_loops_unchecked},
+    {"epoch_stride_loops", epoch_stride_loops},
     {"epoch_required", epoch_required},
 };
 const size_t host_epoch_n_cases = T_COUNT(host_epoch_cases);
