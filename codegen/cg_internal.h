@@ -230,6 +230,8 @@ void cg_call_libcall(cg_func *f, enum cg_libcall lc, LLVMValueRef *args, unsigne
 
 /* Branches to the function's trap block for `code` when cond is true. */
 void cg_trap_if(cg_func *f, LLVMValueRef cond, wrt_trap_code code);
+/* Weights conditional branch br: its true successor is rarely taken. */
+void cg_cold_branch(cg_unit *u, LLVMValueRef br);
 /* Ends the current block with an unconditional trap. */
 void cg_trap(cg_func *f, wrt_trap_code code);
 LLVMValueRef cg_call_intrinsic(cg_func *f, const char *name, LLVMTypeRef *overloads, unsigned n_ov,

@@ -119,15 +119,6 @@ typedef struct epoch_ptrs {
   LLVMValueRef vmctx, due;
 } epoch_ptrs;
 
-static LLVMValueRef vmctx_ptr(cg_unit *u, LLVMValueRef vmctx, uint32_t slot) {
-  LLVMValueRef off = cg_const_i32(u, slot * u->ptr_size);
-  LLVMValueRef p = LLVMBuildInBoundsGEP2(u->b, u->i8, vmctx, &off, 1, "");
-  LLVMValueRef v = LLVMBuildLoad2(u->b, u->ptr, p, "");
-  LLVMSetMetadata(v, u->invariant_kind, u->empty_md);
-  LLVMSetMetadata(v, u->nonnull_kind, u->empty_md);
-  return v;
-}
-
 /* Ends `at` with a check: when the epoch has reached the deadline, the
 ** libcall (which traps, or yields and moves the deadline); then on to `next`. */
 static void build_check(cg_unit *u, const epoch_ptrs *p, LLVMValueRef fn, LLVMBasicBlockRef at,
@@ -137,10 +128,7 @@ static void build_check(cg_unit *u, const epoch_ptrs *p, LLVMValueRef fn, LLVMBa
   LLVMSetVolatile(flag, 1); /* another thread sets it */
   LLVMValueRef due = LLVMBuildICmp(u->b, LLVMIntNE, flag, cg_const_i32(u, 0), "");
   LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(u->ctx, fn, "epoch_due");
-  LLVMValueRef br = LLVMBuildCondBr(u->b, due, slow, next);
-  LLVMValueRef w[3] = {LLVMMDStringInContext(u->ctx, "branch_weights", 14), cg_const_i32(u, 1),
-                       cg_const_i32(u, 2000)};
-  LLVMSetMetadata(br, LLVMGetMDKindIDInContext(u->ctx, "prof", 4), LLVMMDNodeInContext(u->ctx, w, 3));
+  cg_cold_branch(u, LLVMBuildCondBr(u->b, due, slow, next));
   LLVMPositionBuilderAtEnd(u->b, slow);
   LLVMValueRef vmctx = p->vmctx;
   LLVMBuildCall2(u->b, cg_libcall_type(u, CG_LC_epoch_interrupt), cg_libcall(u, CG_LC_epoch_interrupt),
@@ -218,7 +206,8 @@ static void new_entry(cg_unit *u, LLVMValueRef fn, bool check, epoch_ptrs *p) {
     }
   }
   p->vmctx = LLVMGetParam(fn, 0);
-  p->due = vmctx_ptr(u, p->vmctx, WRT_VMCTX_EPOCH_DUE);
+  cg_func f = {.u = u, .fn = fn, .vmctx = p->vmctx}; /* for the vmctx helpers */
+  p->due = cg_load_invariant(&f, u->ptr, cg_vmctx_gep(&f, WRT_VMCTX_EPOCH_DUE * u->ptr_size), "");
   if (!check) {
     LLVMBuildBr(u->b, old);
     return;

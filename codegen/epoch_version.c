@@ -40,13 +40,12 @@ typedef struct loopv {
   LLVMBasicBlockRef exit; /* E: between B (and B') and X */
   LLVMValueRef *ins, *map; /* B's instructions; their copies in B' */
   uint32_t n, n_phis;
-  /* The induction: phi, its back-edge value next = phi + step, whether the
-  ** exit test reads next (else phi), and the value it is compared with. */
-  LLVMValueRef phi, next, bound;
-  int64_t step;
+  /* The induction: phi, whose back-edge value is phi + by; whether the exit
+  ** test reads that next value (else phi), and the value it compares with. */
+  LLVMValueRef phi, by, bound;
+  int64_t step; /* by as a constant; 0 when by is not one */
   bool test_next;
   LLVMIntPredicate go_on; /* the loop goes on while `t go_on bound` */
-  LLVMValueRef by;        /* the step as a value (step is 0 when not constant) */
 } loopv;
 
 static uint32_t index_of(const loopv *l, LLVMValueRef v) {
@@ -190,7 +189,7 @@ static bool counted(loopv *l) {
       } else if (index_of(l, by) != UINT32_MAX || w < 32 || (p != LLVMIntULT && p != LLVMIntSLT)) {
         continue; /* a step from outside the loop: counting up */
       }
-      l->phi = phi, l->next = next, l->bound = other, l->step = step, l->test_next = v == next;
+      l->phi = phi, l->bound = other, l->step = step, l->test_next = v == next;
       l->by = by, l->go_on = p;
       return true;
     }
@@ -348,42 +347,38 @@ static void merge_exit(loopv *l) {
 }
 
 /* Versions B if it qualifies; returns B' (to be left without a check) or NULL. */
+static void collect(loopv *l) {
+  uint32_t i = 0;
+  for (LLVMValueRef in = LLVMGetFirstInstruction(l->b); in; in = LLVMGetNextInstruction(in))
+    l->ins[i++] = in;
+}
+
+/* Puts a new, empty block on the edge from -> to (from's only edge there):
+** from branches to it and to's phis take from it. The caller ends it. */
+static LLVMBasicBlockRef split_edge(cg_unit *u, LLVMBasicBlockRef from, LLVMBasicBlockRef to, const char *name) {
+  LLVMBasicBlockRef mid = LLVMInsertBasicBlockInContext(u->ctx, to, name);
+  LLVMValueRef t = LLVMGetBasicBlockTerminator(from);
+  for (unsigned s = 0, n = LLVMGetNumSuccessors(t); s < n; s++)
+    if (LLVMGetSuccessor(t, s) == to)
+      LLVMSetSuccessor(t, s, mid);
+  cg_retarget_phis(u, to, from, mid);
+  return mid;
+}
+
 static LLVMBasicBlockRef version(cg_unit *u, LLVMValueRef fn, LLVMBasicBlockRef b) {
   loopv l = {.u = u, .fn = fn, .b = b};
   if (!loop_shape(&l))
     return NULL;
   l.ins = cg_alloc(u, l.n, sizeof *l.ins);
-  uint32_t i = 0;
-  for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in))
-    l.ins[i++] = in;
+  collect(&l);
   if (!counted(&l))
     return NULL;
+  uint32_t k = index_of(&l, l.phi);
   l.map = cg_alloc(u, l.n, sizeof *l.map);
-  /* E on the edge B -> X. */
-  l.exit = LLVMInsertBasicBlockInContext(u->ctx, l.x, "loop_exit");
-  LLVMValueRef bt = LLVMGetBasicBlockTerminator(b);
-  for (unsigned s = 0; s < 2; s++)
-    if (LLVMGetSuccessor(bt, s) == l.x)
-      LLVMSetSuccessor(bt, s, l.exit);
-  cg_retarget_phis(u, l.x, b, l.exit);
-  /* V on the edge P -> B. */
-  LLVMBasicBlockRef v = LLVMInsertBasicBlockInContext(u->ctx, b, "trip_test");
-  LLVMValueRef pt = LLVMGetBasicBlockTerminator(l.pre);
-  for (unsigned s = 0, n = LLVMGetNumSuccessors(pt); s < n; s++)
-    if (LLVMGetSuccessor(pt, s) == b)
-      LLVMSetSuccessor(pt, s, v);
-  cg_retarget_phis(u, b, l.pre, v);
-  /* The phis were rebuilt: find them again. */
-  i = 0;
-  for (LLVMValueRef in = LLVMGetFirstInstruction(b); in; in = LLVMGetNextInstruction(in))
-    l.ins[i++] = in;
-  if (!counted(&l)) { /* cannot happen: the same test on the same values */
-    LLVMPositionBuilderAtEnd(u->b, v);
-    LLVMBuildBr(u->b, b);
-    LLVMPositionBuilderAtEnd(u->b, l.exit);
-    LLVMBuildBr(u->b, l.x);
-    return NULL;
-  }
+  l.exit = split_edge(u, b, l.x, "loop_exit");
+  LLVMBasicBlockRef v = split_edge(u, l.pre, b, "trip_test");
+  collect(&l); /* B's phis were rebuilt, in place */
+  l.phi = l.ins[k];
   make_copy(&l, v);
   LLVMPositionBuilderAtEnd(u->b, v);
   LLVMValueRef ok = trip_ok(&l, incoming_from(l.phi, v));

@@ -67,12 +67,15 @@ static LLVMBasicBlockRef trap_block(cg_func *f, wrt_trap_code code) {
 void cg_trap_if(cg_func *f, LLVMValueRef cond, wrt_trap_code code) {
   cg_unit *u = f->u;
   LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(u->ctx, f->fn, "ok");
-  LLVMValueRef br = LLVMBuildCondBr(u->b, cond, trap_block(f, code), ok);
-  /* Traps are cold: weight the branch so the fall-through path stays straight. */
+  /* Traps are cold: the fall-through path stays straight. */
+  cg_cold_branch(u, LLVMBuildCondBr(u->b, cond, trap_block(f, code), ok));
+  LLVMPositionBuilderAtEnd(u->b, ok);
+}
+
+void cg_cold_branch(cg_unit *u, LLVMValueRef br) {
   LLVMValueRef w[3] = {LLVMMDStringInContext(u->ctx, "branch_weights", 14),
                        cg_const_i32(u, 1), cg_const_i32(u, 2000)};
   LLVMSetMetadata(br, LLVMGetMDKindIDInContext(u->ctx, "prof", 4), LLVMMDNodeInContext(u->ctx, w, 3));
-  LLVMPositionBuilderAtEnd(u->b, ok);
 }
 
 void cg_trap(cg_func *f, wrt_trap_code code) {

@@ -84,6 +84,23 @@ static void epoch_stops_optimised_loop(void) {
 ** counted loop runs a copy without them: codegen/epoch_version.c). */
 #define LONG_COUNT (1 << 28)
 
+/* name(args) on inst: its i32 result. */
+static uint32_t call_u32(host_env *h, wrt_instance *inst, const char *name, const wrt_val *args,
+                         size_t n_args) {
+  return (uint32_t)host_call1(h, inst, name, args, n_args, WRT_I32).of.i32;
+}
+
+/* name(args) on inst (one result) traps with "interrupted"; returns the
+** trapping function's index. */
+static uint32_t interrupted(host_env *h, wrt_instance *inst, const char *name, const wrt_val *args,
+                            size_t n_args) {
+  wrt_val res;
+  wrt_trap trap = {0};
+  T_EQ_U64(wrt_call(h->s, host_func(inst, name), args, n_args, &res, 1, &trap), WRT_ETRAP);
+  T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
+  return trap.func_idx;
+}
+
 /* A deadline already passed traps at the first check (count's loop header);
 ** a function without loops and calls has no check (it ends in bounded time);
 ** without a deadline nothing is interrupted however far the epoch moves; a
@@ -93,33 +110,24 @@ static void epoch_deadlines(void) {
   wrt_instance *inst = host_env_init(&h) ? host_inst(&h, &epoch__module) : NULL;
   if (!inst)
     goto done;
-  wrt_val res;
-  wrt_trap trap;
+  const wrt_val n_long[] = {WRT_I32_VAL(LONG_COUNT)}, n_short[] = {WRT_I32_VAL(1000)};
   for (int i = 0; i < 5; i++)
     wrt_engine_increment_epoch(h.e);
-  T_EQ_U64(host_call1(&h, inst, "count", (wrt_val[]){WRT_I32_VAL(100000)}, 1, WRT_I32).of.i32,
-           100000);
+  T_EQ_U64(call_u32(&h, inst, "count", (wrt_val[]){WRT_I32_VAL(100000)}, 1), 100000);
   wrt_store_set_epoch_deadline(h.s, 0);
-  T_EQ_U64(wrt_call(h.s, host_func(inst, "count"), (wrt_val[]){WRT_I32_VAL(LONG_COUNT)}, 1, &res, 1,
-                    &trap),
-           WRT_ETRAP);
-  T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
-  T_EQ_U64(trap.func_idx, 1); /* count: the check at its loop header */
-  T_EQ_U64(host_call1(&h, inst, "leaf", NULL, 0, WRT_I32).of.i32, 5); /* no check */
+  T_EQ_U64(interrupted(&h, inst, "count", n_long, 1), 1); /* count: the check at its loop header */
+  T_EQ_U64(call_u32(&h, inst, "leaf", NULL, 0), 5); /* no check */
   wrt_store_set_epoch_deadline(h.s, 10);
-  T_EQ_U64(host_call1(&h, inst, "leaf", NULL, 0, WRT_I32).of.i32, 5);
+  T_EQ_U64(call_u32(&h, inst, "leaf", NULL, 0), 5);
   wrt_store_set_epoch_deadline(h.s, UINT64_MAX);
   T_EQ_U64(wrt_engine_epoch(h.e), 5);
   wrt_store_set_epoch_deadline(h.s, 2);
   wrt_engine_increment_epoch(h.e);
-  T_EQ_U64(host_call1(&h, inst, "count", (wrt_val[]){WRT_I32_VAL(1000)}, 1, WRT_I32).of.i32, 1000);
+  T_EQ_U64(call_u32(&h, inst, "count", n_short, 1), 1000);
   wrt_engine_increment_epoch(h.e);
-  T_EQ_U64(wrt_call(h.s, host_func(inst, "count"), (wrt_val[]){WRT_I32_VAL(LONG_COUNT)}, 1, &res, 1,
-                    &trap),
-           WRT_ETRAP);
-  T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
+  interrupted(&h, inst, "count", n_long, 1);
   wrt_store_set_epoch_deadline(h.s, 1); /* a new deadline clears the due flag */
-  T_EQ_U64(host_call1(&h, inst, "count", (wrt_val[]){WRT_I32_VAL(1000)}, 1, WRT_I32).of.i32, 1000);
+  T_EQ_U64(call_u32(&h, inst, "count", n_short, 1), 1000);
 done:
   host_env_fini(&h);
 }
@@ -173,16 +181,10 @@ static void epoch_short_loops_unchecked(void) {
     goto done;
   static const uint32_t ns[] = {0, 1, 7, 8, 1000, 65537, 1u << 23};
   for (size_t i = 0; i < sizeof ns / sizeof *ns; i++)
-    T_EQ_U64((uint32_t)host_call1(&h, inst, "mix", (wrt_val[]){WRT_I32_VAL(ns[i])}, 1, WRT_I32).of.i32,
-             mix_expected(ns[i]));
+    T_EQ_U64(call_u32(&h, inst, "mix", (wrt_val[]){WRT_I32_VAL(ns[i])}, 1), mix_expected(ns[i]));
   wrt_store_set_epoch_deadline(h.s, 0);
-  T_EQ_U64((uint32_t)host_call1(&h, inst, "mix", (wrt_val[]){WRT_I32_VAL(1000)}, 1, WRT_I32).of.i32,
-           mix_expected(1000));
-  wrt_val res;
-  wrt_trap trap;
-  T_EQ_U64(wrt_call(h.s, host_func(inst, "mix"), (wrt_val[]){WRT_I32_VAL(1 << 23)}, 1, &res, 1, &trap),
-           WRT_ETRAP);
-  T_EQ_U64(trap.code, WRT_TRAP_INTERRUPTED);
+  T_EQ_U64(call_u32(&h, inst, "mix", (wrt_val[]){WRT_I32_VAL(1000)}, 1), mix_expected(1000));
+  interrupted(&h, inst, "mix", (wrt_val[]){WRT_I32_VAL(1 << 23)}, 1);
 done:
   host_env_fini(&h);
 }
@@ -204,14 +206,10 @@ static void epoch_stride_loops(void) {
     goto done;
   static const uint32_t cases[][2] = {{0, 1}, {10, 3}, {1000, 7}, {1u << 24, 1}, {0xfffff000u, 0x1000}};
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
-    T_EQ_U64((uint32_t)host_call1(&h, inst, "stride",
-                                  (wrt_val[]){WRT_I32_VAL(cases[i][0]), WRT_I32_VAL(cases[i][1])}, 2, WRT_I32)
-                 .of.i32,
+    T_EQ_U64(call_u32(&h, inst, "stride", (wrt_val[]){WRT_I32_VAL(cases[i][0]), WRT_I32_VAL(cases[i][1])}, 2),
              stride_expected(cases[i][0], cases[i][1]));
   wrt_store_set_epoch_deadline(h.s, 0);
-  T_EQ_U64((uint32_t)host_call1(&h, inst, "stride", (wrt_val[]){WRT_I32_VAL(1000), WRT_I32_VAL(7)}, 2,
-                                WRT_I32)
-               .of.i32,
+  T_EQ_U64(call_u32(&h, inst, "stride", (wrt_val[]){WRT_I32_VAL(1000), WRT_I32_VAL(7)}, 2),
            stride_expected(1000, 7));
 done:
   host_env_fini(&h);
